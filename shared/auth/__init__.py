@@ -1,0 +1,1 @@
+"""Bearer tokens: JWTs with scopes, checked by every service without a shared table."""

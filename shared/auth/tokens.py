@@ -1,0 +1,106 @@
+"""Mint and verify JWT bearer tokens.
+
+Tokens we mint are HS256, signed with ``WORKPLAN_JWT_SECRET``; tokens of an OIDC issuer
+(``WORKPLAN_OIDC_ISSUER`` + ``WORKPLAN_OIDC_JWKS_URL``) are verified against its JWKS.
+Scopes are the space-separated ``scope`` claim (RFC 8693), e.g. ``planner:write``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from shared.settings import WorkplanSettings
+
+SCOPES = {
+    "planner:read": "read the work plan (items, hearings, meetings, organisations)",
+    "planner:write": "change the work plan",
+    "planner:restricted": "see restricted items in the planner",
+    "archive:read": "query the archive",
+    "archive:restricted": "see restricted items and their events in the archive",
+    "notifier:read": "read one's own notification inbox",
+    "notifier:admin": "manage recipients, subscriptions, webhooks and deliveries",
+}
+
+
+class InvalidToken(Exception):
+    """The bearer token is missing, malformed, expired or not signed by a trusted key."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    scopes: frozenset[str]
+
+    def has(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+def mint_token(
+    settings: WorkplanSettings,
+    *,
+    subject: str,
+    scopes: Iterable[str],
+    ttl: timedelta = timedelta(days=30),
+) -> str:
+    scopes = sorted(set(scopes))
+    unknown = [scope for scope in scopes if scope not in SCOPES]
+    if unknown:
+        raise ValueError(f"unknown scope(s): {', '.join(unknown)}; known: {', '.join(SCOPES)}")
+    now = datetime.now(UTC)
+    claims = {
+        "sub": subject,
+        "scope": " ".join(scopes),
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "nbf": now,
+        "exp": now + ttl,
+        "jti": str(uuid.uuid4()),
+    }
+    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
+
+
+class TokenVerifier:
+    def __init__(self, settings: WorkplanSettings) -> None:
+        self._secret = settings.jwt_secret.get_secret_value()
+        self._issuer = settings.jwt_issuer
+        self._audience = settings.jwt_audience
+        self._oidc_issuer = settings.oidc_issuer
+        self._jwks = jwt.PyJWKClient(settings.oidc_jwks_url) if settings.oidc_jwks_url else None
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+            algorithm = header.get("alg")
+            if algorithm == "HS256":
+                claims = jwt.decode(
+                    token,
+                    self._secret,
+                    algorithms=["HS256"],
+                    audience=self._audience,
+                    issuer=self._issuer,
+                    options={"require": ["exp", "sub"]},
+                )
+            elif self._jwks is not None and self._oidc_issuer is not None:
+                key = await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)
+                claims = jwt.decode(
+                    token,
+                    key.key,
+                    algorithms=["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"],
+                    audience=self._audience,
+                    issuer=self._oidc_issuer,
+                    options={"require": ["exp", "sub"]},
+                )
+            else:
+                raise InvalidToken(f"token algorithm {algorithm!r} is not accepted")
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(str(exc)) from exc
+        scope = claims.get("scope", "")
+        scopes = scope.split() if isinstance(scope, str) else []
+        return Principal(subject=str(claims["sub"]), scopes=frozenset(scopes))

@@ -1,0 +1,60 @@
+"""Value types the event payloads share: multilingual text, people, classifications."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+NonEmptyText = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+OrganizationCode = Annotated[
+    str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$", max_length=40)
+]
+CommitteeCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")]
+SessionCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")]
+Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")]
+
+LocalizedText = Annotated[
+    dict[LanguageTag, NonEmptyText],
+    Field(description="Text per language (BCP 47 tag, e.g. az, en, ru)."),
+]
+"""Text in one or more languages, keyed by language tag: ``{"az": "...", "en": "..."}``."""
+
+Classification = Literal["public", "internal", "restricted"]
+ItemStatus = Literal["planned", "in_progress", "completed", "deferred", "cancelled"]
+HearingStatus = Literal["scheduled", "rescheduled", "held", "cancelled"]
+HearingFormat = Literal["open", "closed"]
+ItemCategory = Literal[
+    "cooperation",
+    "delegation_support",
+    "meeting_series",
+    "hearing",
+    "advocacy_campaign",
+    "recommendation",
+    "review",
+    "other",
+]
+
+
+class ContractModel(BaseModel):
+    """Base of every payload: unknown fields are refused so typos surface as errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Person(ContractModel):
+    """An invitee or witness of a hearing."""
+
+    name: ShortText
+    position: ShortText | None = None
+    organization: ShortText | None = Field(default=None, description="Organisation code or name.")
+
+
+class Participant(ContractModel):
+    """Someone who took part in a meeting, with their role in it."""
+
+    name: ShortText
+    role: ShortText | None = None
+    organization: ShortText | None = None

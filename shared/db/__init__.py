@@ -1,0 +1,1 @@
+"""Database glue: engines, metadata per schema, the outbox and the inbox."""

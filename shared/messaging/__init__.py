@@ -1,0 +1,1 @@
+"""Broker topology, confirmed publishing, dead letters and the outbox relay."""

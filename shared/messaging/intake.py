@@ -1,0 +1,106 @@
+"""What every consumer does with a message before and around its own effect.
+
+1. Read the CloudEvent (structured or binary); 2. check its publisher is allowed to send
+this type; 3. apply it (the service's handler records the inbox row in the same
+transaction as its effect), retrying while the database or broker is unreachable.
+A message refused at any step goes to the dead-letter queue with the reason, and the
+consumer moves on to the next message. Anything else propagates, so the subscriber
+nacks it and RabbitMQ redelivers it, up to the queue's delivery limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Literal
+
+import asyncpg
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from shared.contract import CloudEvent, InvalidEvent
+from shared.contract.amqp_binding import decode_message
+from shared.messaging.dead_letters import DeadLetterSender
+from shared.messaging.publisher import PublishFailed
+from shared.messaging.publisher_policy import PublisherPolicy
+from shared.messaging.received import ReceivedMessage
+from shared.observability.metrics import EVENTS_CONSUMED, EVENTS_DUPLICATE
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["applied", "duplicate", "stale", "ignored", "dead_lettered"]
+EventHandler = Callable[[CloudEvent], Awaitable[Outcome]]
+
+
+def is_transient(exc: BaseException) -> bool:
+    """An outage that retrying will outlast: connection lost, server restarting, timeout."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, PublishFailed):
+        return not exc.unroutable
+    return isinstance(
+        exc,
+        OperationalError
+        | InterfaceError
+        | OSError
+        | TimeoutError
+        | asyncpg.PostgresConnectionError
+        | asyncpg.CannotConnectNowError
+        | asyncpg.InterfaceError,
+    ) or (exc.__cause__ is not None and is_transient(exc.__cause__))
+
+
+class EventIntake:
+    def __init__(
+        self,
+        *,
+        service: str,
+        policy: PublisherPolicy,
+        dead_letters: DeadLetterSender,
+        handle: EventHandler,
+        max_outage_seconds: float = 600.0,
+    ) -> None:
+        self._service = service
+        self._policy = policy
+        self._dead_letters = dead_letters
+        self._handle = handle
+        self._max_outage = max_outage_seconds
+
+    async def receive(self, message: ReceivedMessage) -> Outcome:
+        try:
+            event = decode_message(message.body, message.headers, message.content_type)
+            self._policy.check(event)
+            outcome = await self._with_retry(lambda: self._handle(event))
+        except InvalidEvent as refused:
+            reason, code = refused.reason, refused.code
+            log.warning(
+                "message dead-lettered",
+                extra={"reason": reason, "code": code, "message_id": message.message_id},
+            )
+            await self._with_retry(lambda: self._dead_lettered(message, reason, code))
+            return "dead_lettered"
+        if outcome == "duplicate":
+            EVENTS_DUPLICATE.labels(self._service).inc()
+        else:
+            EVENTS_CONSUMED.labels(self._service, event.type).inc()
+        return outcome
+
+    async def _dead_lettered(self, message: ReceivedMessage, reason: str, code: str) -> Outcome:
+        await self._dead_letters.send(message, reason=reason, code=code)
+        return "dead_lettered"
+
+    async def _with_retry(self, attempt: Callable[[], Awaitable[Outcome]]) -> Outcome:
+        delay, waited = 0.2, 0.0
+        while True:
+            try:
+                return await attempt()
+            except Exception as exc:
+                if not is_transient(exc) or waited >= self._max_outage:
+                    raise
+                log.warning(
+                    "transient failure, retrying",
+                    extra={"error": repr(exc), "retry_in": delay, "service": self._service},
+                )
+                await asyncio.sleep(delay)
+                waited += delay
+                delay = min(delay * 2, 15.0)

@@ -1,0 +1,227 @@
+"""The outbox relay: claim pending rows, publish with confirms, mark sent after the confirm.
+
+- Claims with ``FOR UPDATE SKIP LOCKED``, so any number of relays may run side by side.
+- Keeps order per subject: a row is claimed only when every earlier pending row of its
+  subject is in the same claim; within a claim a subject's rows go out one after another.
+- A row whose publish fails (unroutable, refused, broker down) stays pending with the
+  error and backs off; later rows of its subject wait behind it.
+- Wakes on ``LISTEN <schema>_outbox`` and also polls, so a lost notification only delays.
+- A crash between publish and mark re-publishes on the next claim: consumers' inboxes
+  drop the duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import asyncpg
+from sqlalchemy import Row, Table, bindparam, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shared.contract.amqp_binding import STRUCTURED_CONTENT_TYPE
+from shared.db.outbox import notify_channel
+from shared.messaging.publisher import ConfirmingPublisher, OutgoingMessage, PublishFailed
+from shared.observability.metrics import OUTBOX_FAILURES, OUTBOX_LAG, OUTBOX_PUBLISHED
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class RelayResult:
+    claimed: int
+    published: int
+    failed: int
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        engine: AsyncEngine,
+        table: Table,
+        publisher: ConfirmingPublisher,
+        exchange: str,
+        service: str,
+        listen_dsn: str | None = None,
+        batch_size: int = 500,
+        poll_interval: float = 1.0,
+    ) -> None:
+        self._engine = engine
+        self._table = table
+        self._publisher = publisher
+        self._exchange = exchange
+        self._service = service
+        self._listen_dsn = listen_dsn
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._wake = asyncio.Event()
+        schema = table.schema
+        self._claim_sql = text(
+            f"""
+            WITH claimed AS (
+                SELECT position, event_id, subject, type, body, created_at, attempts
+                FROM {schema}.outbox
+                WHERE published_at IS NULL AND next_attempt_at <= now()
+                ORDER BY position
+                LIMIT :limit
+                FOR UPDATE SKIP LOCKED
+            )
+            SELECT c.* FROM claimed c
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {schema}.outbox o
+                WHERE o.subject = c.subject AND o.published_at IS NULL
+                  AND o.position < c.position
+                  AND o.position NOT IN (SELECT position FROM claimed)
+            )
+            ORDER BY c.position
+            """  # noqa: S608 - the schema is a constant of the service, not input
+        )
+        self._channel = notify_channel(schema or "public")
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Relay until ``stop`` is set; survives database and broker outages."""
+        listener = asyncio.create_task(self._listen(stop), name=f"{self._service}-outbox-listen")
+        try:
+            while not stop.is_set():
+                try:
+                    result = await self.run_once()
+                except Exception:  # database down or a bug: log it, keep relaying
+                    log.exception("outbox relay pass failed; retrying")
+                    result = RelayResult(0, 0, 0)
+                if result.claimed >= self._batch_size and result.failed == 0:
+                    continue
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self._poll_interval):
+                        await _first_of(self._wake, stop)
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+
+    async def run_once(self) -> RelayResult:
+        """One claim → publish → mark pass, in one transaction."""
+        async with self._engine.connect() as connection, connection.begin():
+            rows = await self.claim(connection)
+            if not rows:
+                return RelayResult(0, 0, 0)
+            published, failures = await self.publish(rows)
+            await self.mark(connection, published, failures)
+        return RelayResult(len(rows), len(published), len(failures))
+
+    async def claim(self, connection: AsyncConnection) -> Sequence[Row[tuple[object, ...]]]:
+        result = await connection.execute(self._claim_sql, {"limit": self._batch_size})
+        return result.all()
+
+    async def publish(
+        self, rows: Sequence[Row[tuple[object, ...]]]
+    ) -> tuple[list[Row[tuple[object, ...]]], dict[int, str]]:
+        """Publish the claimed rows; subjects in parallel, each subject's rows in order."""
+        by_subject: dict[str, list[Row[tuple[object, ...]]]] = defaultdict(list)
+        for row in rows:
+            by_subject[row.subject].append(row)
+        published: list[Row[tuple[object, ...]]] = []
+        failures: dict[int, str] = {}
+
+        async def publish_chain(chain: list[Row[tuple[object, ...]]]) -> None:
+            for index, row in enumerate(chain):
+                try:
+                    await self._publisher.publish(self._message(row))
+                except PublishFailed as exc:
+                    failures[row.position] = exc.reason
+                    reason = "unroutable" if exc.unroutable else "broker"
+                    OUTBOX_FAILURES.labels(self._service, reason).inc()
+                    for waiting in chain[index + 1 :]:
+                        failures[waiting.position] = f"waiting behind event {row.event_id}"
+                    return
+                published.append(row)
+
+        await asyncio.gather(*(publish_chain(chain) for chain in by_subject.values()))
+        return published, failures
+
+    async def mark(
+        self,
+        connection: AsyncConnection,
+        published: Sequence[Row[tuple[object, ...]]],
+        failures: dict[int, str],
+    ) -> None:
+        table = self._table
+        if published:
+            await connection.execute(
+                update(table)
+                .where(table.c.position.in_([row.position for row in published]))
+                .values(published_at=datetime.now(UTC), attempts=table.c.attempts + 1)
+            )
+            now = datetime.now(UTC)
+            OUTBOX_PUBLISHED.labels(self._service).inc(len(published))
+            lag = OUTBOX_LAG.labels(self._service)
+            for row in published:
+                lag.observe((now - row.created_at).total_seconds())
+        if failures:
+            await connection.execute(
+                update(table)
+                .where(table.c.position == bindparam("p"))
+                .values(
+                    attempts=table.c.attempts + 1,
+                    last_error=bindparam("error"),
+                    next_attempt_at=text(
+                        f"now() + make_interval(secs => least({MAX_BACKOFF_SECONDS}, "
+                        "power(2, attempts)))"
+                    ),
+                ),
+                [{"p": position, "error": error} for position, error in failures.items()],
+            )
+
+    def _message(self, row: Row[tuple[object, ...]]) -> OutgoingMessage:
+        body = row.body
+        return OutgoingMessage(
+            exchange=self._exchange,
+            routing_key=row.type,
+            body=json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
+            content_type=STRUCTURED_CONTENT_TYPE,
+            message_id=row.event_id,
+            type=row.type,
+            timestamp=row.created_at,
+        )
+
+    async def _listen(self, stop: asyncio.Event) -> None:
+        """Keep a LISTEN connection; reconnect after failures. Polling covers the gaps."""
+        if self._listen_dsn is None:
+            return
+        while not stop.is_set():
+            try:
+                connection = await asyncpg.connect(self._listen_dsn)
+                try:
+                    await connection.add_listener(self._channel, self._notified)
+                    self._wake.set()  # catch up on anything committed while not listening
+                    while not stop.is_set() and not connection.is_closed():
+                        with contextlib.suppress(TimeoutError):
+                            async with asyncio.timeout(self._poll_interval):
+                                await stop.wait()
+                finally:
+                    with contextlib.suppress(Exception):
+                        await connection.close(timeout=2)
+            except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+                log.info("outbox LISTEN connection lost", extra={"error": repr(exc)})
+                await asyncio.sleep(self._poll_interval)
+
+    def _notified(self, *_: object) -> None:
+        self._wake.set()
+
+
+async def _first_of(*events: asyncio.Event) -> None:
+    waiters = [asyncio.create_task(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()

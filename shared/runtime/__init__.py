@@ -1,0 +1,1 @@
+"""Running a service: one process serving its HTTP API and its consumers."""

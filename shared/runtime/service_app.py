@@ -1,0 +1,151 @@
+"""Build a service's process: its FastAPI app, whose lifespan runs consumers and workers.
+
+Start-up: declare the topology, connect the publisher, start the FastStream subscribers,
+start the background workers (e.g. the outbox relay). Shutdown (SIGTERM via uvicorn):
+stop consuming and let in-flight messages finish (``graceful_timeout``), stop the workers,
+close the publisher and the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from faststream.rabbit import RabbitBroker
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_fastapi_instrumentator import Instrumentator
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.auth.tokens import TokenVerifier
+from shared.messaging.publisher import ConfirmingPublisher
+from shared.messaging.topology import ConsumerBinding, Topology, declare_with
+from shared.runtime.probes import (
+    Probe,
+    consumers_probe,
+    database_probe,
+    publisher_probe,
+    run_probes,
+)
+from shared.settings import WorkplanSettings
+
+log = logging.getLogger(__name__)
+
+Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+"""A background loop that runs until the event is set."""
+
+
+@dataclass
+class ServiceParts:
+    """What a service's bootstrap built; the app factory only runs it."""
+
+    name: str
+    settings: WorkplanSettings
+    engine: AsyncEngine
+    publisher: ConfirmingPublisher
+    topology: Topology
+    metrics: CollectorRegistry
+    broker: RabbitBroker | None = None
+    bindings: Sequence[ConsumerBinding] = ()
+    workers: Sequence[Worker] = ()
+    probes: list[Probe] = field(default_factory=list)
+
+
+def create_service_app(
+    parts: ServiceParts,
+    *,
+    title: str,
+    description: str,
+    version: str,
+    routers: Sequence[APIRouter],
+    openapi_tags: list[dict[str, str]] | None = None,
+) -> FastAPI:
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=_lifespan(parts),
+        openapi_tags=openapi_tags,
+    )
+    app.state.token_verifier = TokenVerifier(parts.settings)
+    app.state.parts = parts
+    for router in routers:
+        app.include_router(router)
+    app.include_router(_operations_router(parts))
+    app.add_exception_handler(DBAPIError, _database_unavailable)
+    Instrumentator(registry=parts.metrics, excluded_handlers=["/metrics"]).instrument(app)
+    return app
+
+
+def _lifespan(
+    parts: ServiceParts,
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        settings = parts.settings
+        await declare_with(settings.amqp_url.get_secret_value(), parts.topology, *parts.bindings)
+        await parts.publisher.connect()
+        if parts.broker is not None:
+            await parts.broker.start()
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(worker(stop)) for worker in parts.workers]
+        log.info("service started", extra={"service": parts.name})
+        try:
+            yield
+        finally:
+            log.info("service stopping", extra={"service": parts.name})
+            if parts.broker is not None:
+                await parts.broker.stop()  # waits for in-flight messages (graceful_timeout)
+            stop.set()
+            if tasks:
+                _done, pending = await asyncio.wait(tasks, timeout=settings.graceful_timeout)
+                for task in pending:
+                    task.cancel()
+            await parts.publisher.close()
+            await parts.engine.dispose()
+            log.info("service stopped", extra={"service": parts.name})
+
+    return lifespan
+
+
+def _operations_router(parts: ServiceParts) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+    probes = [database_probe(parts.engine), publisher_probe(parts.publisher), *parts.probes]
+    if parts.broker is not None:
+        probes.append(consumers_probe(parts.broker))
+
+    @router.get("/healthz", summary="Liveness: the process answers")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": parts.name}
+
+    @router.get(
+        "/readyz",
+        summary="Readiness: database, broker and consumers are up",
+        responses={503: {"description": "Not ready; `problems` says why"}},
+    )
+    async def readyz() -> JSONResponse:
+        problems = await run_probes(probes)
+        if problems:
+            return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503)
+        return JSONResponse({"status": "ready", "service": parts.name})
+
+    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        body = generate_latest(parts.metrics) + generate_latest(REGISTRY)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+async def _database_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return JSONResponse({"detail": "the database is unavailable; retry later"}, 503)
+    log.error("database error", exc_info=exc)
+    return JSONResponse({"detail": "the database refused the request"}, 503)
