@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from shared.contract import CloudEvent, InvalidEvent
+from shared.settings import PLANNER_SOURCE, WorkplanSettings
+
+PLANNER_TYPES = ("workplan.item.*", "workplan.hearing.*", "workplan.meeting.held.*")
+"""What the planner itself publishes."""
 
 
 class RefusedPublisher(InvalidEvent):
@@ -41,3 +45,8 @@ class PublisherPolicy:
                 f"(allowed: {', '.join(patterns) or 'nothing'})",
                 code="type_not_allowed",
             )
+
+
+def configured_policy(settings: WorkplanSettings) -> PublisherPolicy:
+    """The planner's own types plus the external publishers registered in settings."""
+    return PublisherPolicy.from_config(settings.publishers, (PLANNER_SOURCE, PLANNER_TYPES))

@@ -1,0 +1,1 @@
+"""Alembic: one environment and one history per service schema (see ``runner.py``)."""

@@ -1,0 +1,1 @@
+"""The three Workplan services. A service never imports another."""

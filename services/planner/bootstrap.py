@@ -1,0 +1,69 @@
+"""The planner's composition root: the one place that builds and wires its dependencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from services.planner.adapters.orm import outbox, start_mappers
+from services.planner.adapters.unit_of_work import SqlUnitOfWork
+from services.planner.settings import PlannerSettings
+from shared.db.engine import asyncpg_dsn, create_engine, create_session_factory
+from shared.messaging.dead_letters import DeadLetterSender
+from shared.messaging.outbox_relay import OutboxRelay
+from shared.messaging.publisher import ConfirmingPublisher
+from shared.messaging.publisher_policy import PublisherPolicy, configured_policy
+from shared.messaging.topology import ConsumerBinding, Topology
+from shared.settings import PLANNER_SOURCE
+
+SERVICE = "planner"
+BINDING = ConsumerBinding(SERVICE, routing_key="workplan.meeting.#")
+
+
+@dataclass
+class Planner:
+    settings: PlannerSettings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    publisher: ConfirmingPublisher
+    topology: Topology
+    policy: PublisherPolicy
+    relay: OutboxRelay
+    dead_letters: DeadLetterSender
+    source: str = PLANNER_SOURCE
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.session_factory, source=self.source)
+
+
+def bootstrap(settings: PlannerSettings) -> Planner:
+    start_mappers()
+    database_url = settings.database_url.get_secret_value()
+    engine = create_engine(
+        database_url, application_name=SERVICE, pool_size=settings.database_pool_size
+    )
+    topology = Topology(settings.broker_prefix, delivery_limit=settings.delivery_limit)
+    publisher = ConfirmingPublisher(
+        settings.amqp_url.get_secret_value(), timeout=settings.publish_timeout, app_id=SERVICE
+    )
+    relay = OutboxRelay(
+        engine=engine,
+        table=outbox,
+        publisher=publisher,
+        exchange=topology.events_exchange,
+        service=SERVICE,
+        listen_dsn=asyncpg_dsn(database_url),
+        batch_size=settings.relay_batch_size,
+        poll_interval=settings.relay_poll_interval,
+    )
+    return Planner(
+        settings=settings,
+        engine=engine,
+        session_factory=create_session_factory(engine),
+        publisher=publisher,
+        topology=topology,
+        policy=configured_policy(settings),
+        relay=relay,
+        dead_letters=DeadLetterSender(publisher, topology, SERVICE),
+    )

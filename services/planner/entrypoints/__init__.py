@@ -1,0 +1,1 @@
+"""How the world reaches the planner: HTTP API, event consumer, command line."""

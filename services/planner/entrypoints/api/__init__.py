@@ -1,0 +1,1 @@
+"""The planner's staff HTTP API (``/api/v1``)."""

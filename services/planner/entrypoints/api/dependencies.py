@@ -1,0 +1,35 @@
+"""Dependencies of the API routes, declared once as ``Annotated`` aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from services.planner.bootstrap import Planner
+from services.planner.handlers.ports import Page
+from shared.auth.http import require
+from shared.auth.tokens import Principal
+
+
+def get_planner(request: Request) -> Planner:
+    planner: Planner = request.app.state.planner
+    return planner
+
+
+def get_page(
+    limit: Annotated[int, Query(ge=1, le=500, description="Page size.")] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")] = 0,
+) -> Page:
+    return Page(limit=limit, offset=offset)
+
+
+PlannerDep = Annotated[Planner, Depends(get_planner)]
+PageDep = Annotated[Page, Depends(get_page)]
+Reader = Annotated[Principal, Depends(require("planner:read"))]
+Writer = Annotated[Principal, Depends(require("planner:write"))]
+
+
+def cleared(principal: Principal) -> bool:
+    """May this caller see restricted items?"""
+    return principal.has("planner:restricted")

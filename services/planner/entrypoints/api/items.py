@@ -1,0 +1,122 @@
+"""Routes of work-plan items."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from services.planner.entrypoints.api.dependencies import (
+    PageDep,
+    PlannerDep,
+    Reader,
+    Writer,
+    cleared,
+)
+from services.planner.entrypoints.api.schemas import (
+    HearingIn,
+    HearingOut,
+    ItemDetailOut,
+    ItemIn,
+    ItemOut,
+    ItemPatch,
+    StatusChangeIn,
+)
+from services.planner.handlers import hearings, items, queries
+from services.planner.handlers.commands import (
+    ChangeItemStatus,
+    CreateItem,
+    ScheduleHearing,
+    UpdateItem,
+)
+from services.planner.handlers.ports import ItemFilter
+from shared.contract.values import ItemCategory, ItemStatus, OrganizationCode
+
+router = APIRouter(prefix="/api/v1/items", tags=["items"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such item (or it is restricted)"}
+}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ItemOut)
+async def create_item(body: ItemIn, planner: PlannerDep, _: Writer) -> ItemOut:
+    """Add an item to the committee's work plan for the session (`item.created`)."""
+    item = await items.create_item(CreateItem(**body.model_dump()), planner.uow())
+    return ItemOut.model_validate(item)
+
+
+@router.get("", response_model=list[ItemOut])
+async def list_items(
+    planner: PlannerDep,
+    principal: Reader,
+    page: PageDep,
+    committee: str | None = None,
+    session: str | None = None,
+    status: ItemStatus | None = None,
+    category: ItemCategory | None = None,
+    organization: Annotated[OrganizationCode | None, Query()] = None,
+) -> list[ItemOut]:
+    where = ItemFilter(
+        committee=committee,
+        session=session,
+        status=status,
+        category=category,
+        organization=organization,
+        include_restricted=cleared(principal),
+    )
+    found = await queries.list_items(planner.uow(), where, page)
+    return [ItemOut.model_validate(item) for item in found]
+
+
+@router.get("/{item_id}", response_model=ItemDetailOut, responses=ERRORS)
+async def get_item(item_id: uuid.UUID, planner: PlannerDep, principal: Reader) -> ItemDetailOut:
+    """The item with its hearings and meetings."""
+    detail = await queries.item_detail(planner.uow(), item_id, cleared=cleared(principal))
+    return ItemDetailOut.model_validate(
+        {
+            **ItemOut.model_validate(detail.item).model_dump(),
+            "hearings": detail.hearings,
+            "meetings": detail.meetings,
+        }
+    )
+
+
+@router.patch("/{item_id}", response_model=ItemOut, responses=ERRORS)
+async def update_item(
+    item_id: uuid.UUID, body: ItemPatch, planner: PlannerDep, principal: Writer
+) -> ItemOut:
+    """Change text, counterparts, owners, period, classification or tags (`item.updated`)."""
+    command = UpdateItem(item_id, body.changes(), cleared=cleared(principal))
+    return ItemOut.model_validate(await items.update_item(command, planner.uow()))
+
+
+@router.post(
+    "/{item_id}/status",
+    response_model=ItemOut,
+    responses={**ERRORS, 409: {"description": "Transition not allowed from the current status"}},
+)
+async def change_status(
+    item_id: uuid.UUID, body: StatusChangeIn, planner: PlannerDep, principal: Writer
+) -> ItemOut:
+    """planned → in_progress → completed, or deferred / cancelled (`item.status_changed`)."""
+    command = ChangeItemStatus(item_id, body.status, body.reason, cleared=cleared(principal))
+    return ItemOut.model_validate(await items.change_item_status(command, planner.uow()))
+
+
+@router.post(
+    "/{item_id}/hearings",
+    status_code=status.HTTP_201_CREATED,
+    response_model=HearingOut,
+    responses={
+        **ERRORS,
+        409: {"description": "Overlaps another hearing of the committee"},
+        422: {"description": "Outside the session, ends before it starts, unknown organisation"},
+    },
+)
+async def schedule_hearing(
+    item_id: uuid.UUID, body: HearingIn, planner: PlannerDep, principal: Writer
+) -> HearingOut:
+    """Schedule a hearing of the item (`hearing.scheduled`)."""
+    command = ScheduleHearing(item_id=item_id, **dict(body), cleared=cleared(principal))
+    return HearingOut.model_validate(await hearings.schedule_hearing(command, planner.uow()))

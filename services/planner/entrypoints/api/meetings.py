@@ -1,0 +1,64 @@
+"""Routes of meetings with counterpart organisations."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from fastapi import APIRouter, status
+
+from services.planner.entrypoints.api.dependencies import (
+    PageDep,
+    PlannerDep,
+    Reader,
+    Writer,
+    cleared,
+)
+from services.planner.entrypoints.api.schemas import MeetingIn, MeetingOut
+from services.planner.handlers import meetings, queries
+from services.planner.handlers.commands import RecordMeeting
+from services.planner.handlers.ports import MeetingFilter
+
+router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MeetingOut,
+    responses={422: {"description": "Unknown organisation"}, 404: {"description": "No item"}},
+)
+async def record_meeting(body: MeetingIn, planner: PlannerDep, principal: Writer) -> MeetingOut:
+    """Record a meeting (`meeting.held`); it is linked to its item and moves it in progress."""
+    command = RecordMeeting(**dict(body), cleared=cleared(principal))
+    meeting = await meetings.record_meeting(command, planner.uow(), source=planner.source)
+    return MeetingOut.model_validate(meeting)
+
+
+@router.get("", response_model=list[MeetingOut])
+async def list_meetings(
+    planner: PlannerDep,
+    principal: Reader,
+    page: PageDep,
+    committee: str | None = None,
+    organization: str | None = None,
+    item_id: uuid.UUID | None = None,
+    held_from: date | None = None,
+    held_before: date | None = None,
+) -> list[MeetingOut]:
+    where = MeetingFilter(
+        committee=committee,
+        organization=organization,
+        item_id=item_id,
+        held_from=held_from,
+        held_before=held_before,
+        include_restricted=cleared(principal),
+    )
+    found = await queries.list_meetings(planner.uow(), where, page)
+    return [MeetingOut.model_validate(meeting) for meeting in found]
+
+
+@router.get("/{meeting_id}", response_model=MeetingOut, responses={404: {"description": "None"}})
+async def get_meeting(meeting_id: uuid.UUID, planner: PlannerDep, principal: Reader) -> MeetingOut:
+    meeting = await queries.get_meeting(planner.uow(), meeting_id, cleared=cleared(principal))
+    return MeetingOut.model_validate(meeting)

@@ -1,0 +1,308 @@
+"""Request and response bodies of the staff API, with OpenAPI examples."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from services.planner.domain.organizations import OrganizationClassification
+from shared.contract.values import (
+    Classification,
+    CommitteeCode,
+    HearingFormat,
+    HearingStatus,
+    ItemCategory,
+    ItemStatus,
+    LocalizedText,
+    OrganizationCode,
+    Participant,
+    Person,
+    SessionCode,
+    ShortText,
+    Tag,
+)
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class OrganizationIn(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "PACE",
+                    "name": {"en": "Parliamentary Assembly of the Council of Europe"},
+                    "classification": "international_parliamentary_assembly",
+                }
+            ]
+        },
+    )
+
+    code: OrganizationCode
+    name: LocalizedText = Field(min_length=1)
+    classification: OrganizationClassification
+    abbreviation: LocalizedText = Field(default_factory=dict)
+    identifiers: dict[str, ShortText] = Field(default_factory=dict)
+
+
+class OrganizationOut(Out):
+    code: str
+    name: dict[str, str]
+    classification: str
+    abbreviation: dict[str, str]
+    identifiers: dict[str, str]
+
+
+class ItemIn(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "committee": "MM-IRIPT",
+                    "session": "2026-spring",
+                    "ref": "pace-spring-part-session",
+                    "title": {
+                        "az": "AŞPA-nın yaz sessiyasında iştirak",
+                        "en": "Take part in the PACE spring part-session",
+                    },
+                    "category": "delegation_support",
+                    "organizations": ["PACE"],
+                    "owners": ["Head of the delegation to PACE"],
+                    "period_start": "2026-04-20",
+                    "period_end": "2026-04-24",
+                    "classification": "public",
+                    "tags": ["pace"],
+                }
+            ]
+        },
+    )
+
+    committee: CommitteeCode
+    session: SessionCode
+    title: LocalizedText = Field(min_length=1)
+    category: ItemCategory
+    description: LocalizedText = Field(default_factory=dict)
+    organizations: list[OrganizationCode] = Field(default_factory=list, max_length=100)
+    owners: list[ShortText] = Field(default_factory=list, max_length=100)
+    period_start: date | None = None
+    period_end: date | None = None
+    classification: Classification = "public"
+    tags: list[Tag] = Field(default_factory=list, max_length=50)
+    ref: Tag | None = None
+
+
+class ItemPatch(Body):
+    """Only the fields sent are changed; ``period_start``/``period_end`` may be set to null."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"owners": ["Committee chair"], "tags": ["priority"]}]},
+    )
+
+    title: LocalizedText | None = Field(default=None, min_length=1)
+    description: LocalizedText | None = None
+    category: ItemCategory | None = None
+    organizations: list[OrganizationCode] | None = Field(default=None, max_length=100)
+    owners: list[ShortText] | None = Field(default=None, max_length=100)
+    period_start: date | None = None
+    period_end: date | None = None
+    classification: Classification | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=50)
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> ItemPatch:
+        nullable = {"period_start", "period_end"}
+        nulled = sorted(
+            name for name in self.model_fields_set - nullable if getattr(self, name) is None
+        )
+        if nulled:
+            raise ValueError(f"these fields cannot be null: {', '.join(nulled)}")
+        if not self.model_fields_set:
+            raise ValueError("send at least one field to change")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class StatusChangeIn(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"status": "deferred", "reason": "Moved to autumn"}]},
+    )
+
+    status: ItemStatus
+    reason: ShortText | None = None
+
+
+class ItemOut(Out):
+    id: uuid.UUID
+    ref: str | None
+    committee: str
+    session: str
+    title: dict[str, str]
+    description: dict[str, str]
+    category: str
+    organizations: list[str]
+    owners: list[str]
+    period_start: date | None
+    period_end: date | None
+    status: str
+    classification: str
+    tags: list[str]
+    version: int = Field(description="The item's sequence: rises with every event about it.")
+
+
+class HearingIn(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "starts_at": "2026-03-12T11:00:00+04:00",
+                    "ends_at": "2026-03-12T13:00:00+04:00",
+                    "title": {"en": "Hearing on the Justice for Khojaly campaign"},
+                    "location": "Milli Majlis, Hall 2",
+                    "format": "open",
+                    "witnesses": [{"name": "A. Aliyeva", "position": "Researcher"}],
+                }
+            ]
+        },
+    )
+
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    title: LocalizedText | None = Field(default=None, min_length=1)
+    location: ShortText | None = None
+    format: HearingFormat = "open"
+    invitees: list[Person] = Field(default_factory=list, max_length=500)
+    witnesses: list[Person] = Field(default_factory=list, max_length=500)
+    organizations: list[OrganizationCode] | None = None
+    allow_overlap: bool = Field(
+        default=False, description="Schedule even if it overlaps another hearing."
+    )
+
+
+class RescheduleIn(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "starts_at": "2026-03-19T11:00:00+04:00",
+                    "ends_at": "2026-03-19T13:00:00+04:00",
+                    "reason": "The rapporteur is abroad on the 12th",
+                }
+            ]
+        },
+    )
+
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    location: ShortText | None = None
+    reason: ShortText | None = None
+    allow_overlap: bool = False
+
+
+class CancelIn(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "Witnesses unavailable"}]}
+    )
+
+    reason: ShortText
+
+
+class HeldIn(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"summary": {"en": "Three witnesses were heard."}}]},
+    )
+
+    held_at: AwareDatetime | None = None
+    summary: LocalizedText = Field(default_factory=dict)
+
+
+class HearingOut(Out):
+    id: uuid.UUID
+    item_id: uuid.UUID
+    committee: str
+    session: str
+    timezone: str
+    classification: str
+    title: dict[str, str]
+    starts_at: datetime
+    ends_at: datetime
+    location: str | None
+    format: str
+    invitees: list[Person]
+    witnesses: list[Person]
+    organizations: list[str]
+    status: HearingStatus
+    cancel_reason: str | None
+    previous_starts_at: datetime | None
+    held_at: datetime | None
+    summary: dict[str, str]
+    version: int
+
+
+class MeetingIn(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "organizations": ["MFA"],
+                    "held_at": "2026-02-18T10:00:00+04:00",
+                    "title": {"en": "Briefing by the Ministry of Foreign Affairs"},
+                    "participants": [{"name": "Deputy minister", "role": "speaker"}],
+                    "summary": {"en": "Briefing on the spring agenda."},
+                    "reported_by": "Committee secretariat",
+                }
+            ]
+        },
+    )
+
+    organizations: list[OrganizationCode] = Field(min_length=1, max_length=50)
+    held_at: AwareDatetime
+    item_id: uuid.UUID | None = None
+    title: LocalizedText = Field(default_factory=dict)
+    location: ShortText | None = None
+    participants: list[Participant] = Field(default_factory=list, max_length=500)
+    summary: LocalizedText = Field(default_factory=dict)
+    outcomes: list[LocalizedText] = Field(default_factory=list, max_length=100)
+    reported_by: ShortText | None = None
+    classification: Classification = "internal"
+
+
+class MeetingOut(Out):
+    id: uuid.UUID
+    source: str
+    external_id: str
+    item_id: uuid.UUID | None
+    committee: str | None
+    session: str | None
+    organizations: list[str]
+    title: dict[str, str]
+    held_at: datetime
+    location: str | None
+    participants: list[Participant]
+    summary: dict[str, str]
+    outcomes: list[dict[str, str]]
+    reported_by: str | None
+    classification: str
+
+
+class ItemDetailOut(ItemOut):
+    hearings: list[HearingOut]
+    meetings: list[MeetingOut]

@@ -1,0 +1,118 @@
+"""Handlers of hearing commands: schedule, reschedule, cancel, mark held."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from services.planner.domain.errors import Conflict, NotFound
+from services.planner.domain.hearings import Hearing
+from services.planner.domain.sessions import Session
+from services.planner.handlers.commands import (
+    CancelHearing,
+    MarkHearingHeld,
+    RescheduleHearing,
+    ScheduleHearing,
+)
+from services.planner.handlers.lookups import (
+    hearing_for_update,
+    item_for_update,
+    require_known_organizations,
+)
+from services.planner.handlers.ports import UnitOfWork
+
+
+async def schedule_hearing(command: ScheduleHearing, uow: UnitOfWork) -> Hearing:
+    async with uow:
+        item = await item_for_update(uow, command.item_id, cleared=command.cleared)
+        if item.status in ("completed", "cancelled"):
+            raise Conflict(f"item {item.id} is {item.status}; no hearing can be scheduled for it")
+        organizations = (
+            command.organizations if command.organizations is not None else item.organizations
+        )
+        await require_known_organizations(uow, organizations)
+        session = await _session_of(uow, item.committee, item.session)
+        session.check_contains(command.starts_at, command.ends_at)
+        window = (command.starts_at, command.ends_at)
+        await _check_calendar(uow, item.committee, window, None, command.allow_overlap)
+        hearing = Hearing.schedule(
+            item_id=item.id,
+            committee=item.committee,
+            session=item.session,
+            timezone=session.timezone,
+            classification=item.classification,
+            title=command.title or item.title,
+            starts_at=command.starts_at,
+            ends_at=command.ends_at,
+            location=command.location,
+            format=command.format,
+            invitees=command.invitees,
+            witnesses=command.witnesses,
+            organizations=organizations,
+        )
+        uow.hearings.add(hearing)
+        await uow.commit()
+    return hearing
+
+
+async def reschedule_hearing(command: RescheduleHearing, uow: UnitOfWork) -> Hearing:
+    async with uow:
+        hearing = await hearing_for_update(uow, command.hearing_id, cleared=command.cleared)
+        session = await _session_of(uow, hearing.committee, hearing.session)
+        session.check_contains(command.starts_at, command.ends_at)
+        window = (command.starts_at, command.ends_at)
+        await _check_calendar(uow, hearing.committee, window, hearing, command.allow_overlap)
+        hearing.reschedule(
+            command.starts_at, command.ends_at, location=command.location, reason=command.reason
+        )
+        await uow.commit()
+    return hearing
+
+
+async def cancel_hearing(command: CancelHearing, uow: UnitOfWork) -> Hearing:
+    async with uow:
+        hearing = await hearing_for_update(uow, command.hearing_id, cleared=command.cleared)
+        hearing.cancel(command.reason)
+        await uow.commit()
+    return hearing
+
+
+async def mark_hearing_held(command: MarkHearingHeld, uow: UnitOfWork) -> Hearing:
+    async with uow:
+        hearing = await hearing_for_update(uow, command.hearing_id, cleared=command.cleared)
+        hearing.mark_held(command.held_at or datetime.now(UTC), command.summary)
+        item = await uow.items.get(hearing.item_id, for_update=True)
+        if item is not None:
+            item.note_activity(f"hearing {hearing.id} held")
+        await uow.commit()
+    return hearing
+
+
+async def _session_of(uow: UnitOfWork, committee: str, code: str) -> Session:
+    session = await uow.plans.session(committee, code)
+    if session is None:
+        raise NotFound(f"committee {committee!r} has no session {code!r}")
+    return session
+
+
+async def _check_calendar(
+    uow: UnitOfWork,
+    committee: str,
+    window: tuple[datetime, datetime],
+    moving: Hearing | None,
+    allow_overlap: bool,
+) -> None:
+    """Refuse a hearing that overlaps another of the committee, unless explicitly allowed."""
+    starts_at, ends_at = window
+    await uow.hearings.lock_calendar(committee)
+    if allow_overlap:
+        return
+    clashes = await uow.hearings.overlapping(
+        committee, starts_at, ends_at, moving.id if moving else None
+    )
+    if clashes:
+        other = clashes[0]
+        raise Conflict(
+            f"the hearing overlaps hearing {other.id} ({other.starts_at.isoformat()} to "
+            f"{other.ends_at.isoformat()}) of committee {committee}; "
+            "set allow_overlap to schedule it anyway"
+        )

@@ -1,0 +1,126 @@
+"""Handlers of meetings: recorded by staff, or reported by a registered external system.
+
+Either way the meeting is linked to the item it names, or else to the open item of its
+first counterpart that has one, and a planned item moves to in progress.
+"""
+
+from __future__ import annotations
+
+from services.planner.domain.errors import NotFound
+from services.planner.domain.items import Item
+from services.planner.domain.meetings import Meeting
+from services.planner.handlers.commands import RecordMeeting
+from services.planner.handlers.lookups import item_for_update, require_known_organizations
+from services.planner.handlers.ports import UnitOfWork
+from shared.contract import CloudEvent, InvalidEvent
+from shared.contract.meetings import MeetingHeld
+from shared.messaging.intake import Outcome
+
+
+async def record_meeting(command: RecordMeeting, uow: UnitOfWork, *, source: str) -> Meeting:
+    async with uow:
+        await require_known_organizations(uow, command.organizations)
+        item = (
+            await item_for_update(uow, command.item_id, cleared=command.cleared)
+            if command.item_id
+            else await _open_item_of(uow, command.organizations)
+        )
+        meeting = Meeting.record(
+            source=source,
+            organizations=command.organizations,
+            held_at=command.held_at,
+            item_id=item.id if item else None,
+            committee=item.committee if item else None,
+            session=item.session if item else None,
+            title=command.title,
+            location=command.location,
+            participants=command.participants,
+            summary=command.summary,
+            outcomes=command.outcomes,
+            reported_by=command.reported_by,
+            classification=command.classification,
+        )
+        uow.meetings.add(meeting)
+        if item is not None:
+            item.note_activity(f"meeting {meeting.id} held")
+        await uow.commit()
+    return meeting
+
+
+async def apply_reported_meeting(event: CloudEvent, data: MeetingHeld, uow: UnitOfWork) -> Outcome:
+    """Record a meeting another system reported; a repeat or an older version changes nothing."""
+    async with uow:
+        if await uow.seen_before(event):
+            return "duplicate"
+        unknown = await uow.organizations.unknown(data.organizations)
+        if unknown:
+            raise InvalidEvent(
+                f"meeting {data.meeting_id} names unknown organisation(s): {', '.join(unknown)}",
+                code="unknown_organization",
+            )
+        existing = await uow.meetings.reported(event.source, data.meeting_id)
+        sequence = event.sequence_number or 1
+        if existing is not None:
+            outcome: Outcome = "stale" if sequence <= existing.version else "applied"
+            if outcome == "applied":
+                _revise(existing, data, sequence)
+            await uow.commit()
+            return outcome
+        item = await _linked_item(uow, data)
+        meeting = Meeting.reported(
+            source=event.source,
+            sequence=sequence,
+            external_id=data.meeting_id,
+            **_reported_fields(data),
+            item_id=item.id if item else None,
+            committee=item.committee if item else data.committee,
+            session=item.session if item else data.session,
+        )
+        uow.meetings.add(meeting)
+        if item is not None:
+            item.note_activity(f"meeting {data.meeting_id} reported by {event.source}")
+        await uow.commit()
+    return "applied"
+
+
+async def _linked_item(uow: UnitOfWork, data: MeetingHeld) -> Item | None:
+    if data.item_id is None:
+        return await _open_item_of(uow, data.organizations)
+    item = await uow.items.get(data.item_id, for_update=True)
+    if item is None:
+        raise InvalidEvent(
+            f"meeting {data.meeting_id} names item {data.item_id}, which does not exist",
+            code="unknown_item",
+        )
+    return item
+
+
+async def _open_item_of(uow: UnitOfWork, organizations: list[str]) -> Item | None:
+    for code in organizations:
+        candidates = await uow.items.open_for_organization(code)
+        if candidates:
+            return candidates[0]
+    return None
+
+
+def _reported_fields(data: MeetingHeld) -> dict[str, object]:
+    return {
+        "organizations": list(data.organizations),
+        "held_at": data.held_at,
+        "title": dict(data.title),
+        "location": data.location,
+        "participants": list(data.participants),
+        "summary": dict(data.summary),
+        "outcomes": [dict(outcome) for outcome in data.outcomes],
+        "reported_by": data.reported_by,
+        "classification": data.classification,
+    }
+
+
+def _revise(meeting: Meeting, data: MeetingHeld, sequence: int) -> None:
+    for name, value in _reported_fields(data).items():
+        setattr(meeting, name, value)
+    meeting.version = sequence
+
+
+__all__ = ["NotFound", "apply_reported_meeting", "record_meeting"]

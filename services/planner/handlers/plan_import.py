@@ -1,0 +1,129 @@
+"""Import a work-plan file idempotently: re-importing the same file changes and emits nothing.
+
+Organisations, the committee and the session are created or brought up to date; items
+are matched by ``ref``: new ones are created (``item.created``), changed ones updated
+(``item.updated`` naming the changed fields). An item's status is set only when it is
+created: afterwards it moves with the committee's work, not with the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from services.planner.domain.errors import RuleViolation
+from services.planner.domain.items import Item
+from services.planner.domain.organizations import Organization
+from services.planner.domain.sessions import Committee, Session, WorkPlan
+from services.planner.handlers.plan_file import ItemEntry, OrganizationEntry, PlanFile
+from services.planner.handlers.ports import UnitOfWork
+
+
+@dataclass
+class ImportReport:
+    organizations_created: list[str] = field(default_factory=list)
+    organizations_updated: list[str] = field(default_factory=list)
+    items_created: list[str] = field(default_factory=list)
+    items_updated: list[str] = field(default_factory=list)
+    items_unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(
+            self.organizations_created
+            or self.organizations_updated
+            or self.items_created
+            or self.items_updated
+        )
+
+
+async def import_plan(plan: PlanFile, uow: UnitOfWork) -> ImportReport:
+    report = ImportReport()
+    async with uow:
+        for entry in plan.organizations:
+            await _upsert_organization(uow, entry, report)
+        await _require_known(uow, plan)
+        work_plan = await _upsert_committee_and_session(uow, plan)
+        for item_entry in plan.items:
+            await _upsert_item(uow, work_plan, item_entry, report)
+        await uow.commit()
+    return report
+
+
+async def _require_known(uow: UnitOfWork, plan: PlanFile) -> None:
+    named = sorted(
+        {code for item in plan.items for code in item.organizations} - plan.organization_codes()
+    )
+    unknown = await uow.organizations.unknown(named)
+    if unknown:
+        raise RuleViolation(
+            f"items name organisation(s) neither in the file nor registered: {', '.join(unknown)}"
+        )
+
+
+async def _upsert_organization(
+    uow: UnitOfWork, entry: OrganizationEntry, report: ImportReport
+) -> None:
+    wanted = Organization(**entry.model_dump())
+    existing = await uow.organizations.get(entry.code)
+    if existing is None:
+        uow.organizations.add(wanted)
+        report.organizations_created.append(entry.code)
+    elif not existing.matches(wanted):
+        existing.name, existing.classification = wanted.name, wanted.classification
+        existing.abbreviation, existing.identifiers = wanted.abbreviation, wanted.identifiers
+        report.organizations_updated.append(entry.code)
+
+
+async def _upsert_committee_and_session(uow: UnitOfWork, plan: PlanFile) -> WorkPlan:
+    committee_entry, session_entry = plan.committee, plan.session
+    committee = await uow.plans.committee(committee_entry.code)
+    if committee is None:
+        uow.plans.add(Committee(**committee_entry.model_dump()))
+    else:
+        committee.name, committee.parliament = committee_entry.name, committee_entry.parliament
+    fields = session_entry.model_dump()
+    session = await uow.plans.session(committee_entry.code, session_entry.code)
+    if session is None:
+        uow.plans.add(Session(committee_code=committee_entry.code, **fields))
+    else:
+        for name, value in fields.items():
+            if getattr(session, name) != value:
+                setattr(session, name, value)
+    work_plan = await uow.plans.work_plan(committee_entry.code, session_entry.code)
+    if work_plan is None:
+        work_plan = WorkPlan(committee_code=committee_entry.code, session_code=session_entry.code)
+        uow.plans.add(work_plan)
+    return work_plan
+
+
+async def _upsert_item(
+    uow: UnitOfWork, work_plan: WorkPlan, entry: ItemEntry, report: ImportReport
+) -> None:
+    fields = {
+        "title": dict(entry.title),
+        "description": dict(entry.description),
+        "category": entry.category,
+        "organizations": list(entry.organizations),
+        "owners": list(entry.owners),
+        "period_start": entry.period.start,
+        "period_end": entry.period.end,
+        "classification": entry.classification,
+        "tags": list(entry.tags),
+    }
+    item = await uow.items.by_ref(work_plan.id, entry.ref)
+    if item is None:
+        uow.items.add(
+            Item.create(
+                work_plan_id=work_plan.id,
+                committee=work_plan.committee_code,
+                session=work_plan.session_code,
+                ref=entry.ref,
+                status=entry.status,
+                **fields,
+            )
+        )
+        report.items_created.append(entry.ref)
+    elif item.update(fields):
+        report.items_updated.append(entry.ref)
+    else:
+        report.items_unchanged.append(entry.ref)

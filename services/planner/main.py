@@ -1,0 +1,94 @@
+"""App factories of the planner: nothing is built at import time."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from faststream.rabbit import RabbitBroker
+from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
+from faststream.specification import AsyncAPI
+from prometheus_client import CollectorRegistry
+
+from services.planner.bootstrap import BINDING, SERVICE, Planner, bootstrap
+from services.planner.entrypoints.api import errors, hearings, items, meetings, organizations
+from services.planner.entrypoints.consumers import build_consumer_router
+from services.planner.settings import PlannerSettings
+from shared.runtime.logs import configure_logging
+from shared.runtime.serve import serve
+from shared.runtime.service_app import ServiceParts, create_service_app
+
+VERSION = "0.1.0"
+DESCRIPTION = """
+The committee's work plan: items, hearings, meetings and counterpart organisations.
+Every change leaves as a CloudEvent through a transactional outbox.
+
+Authenticate with a bearer token (`workplan tokens create --scope planner:read
+--scope planner:write`). Restricted items need `planner:restricted`.
+"""
+
+
+def create_broker(planner: Planner, metrics: CollectorRegistry) -> RabbitBroker:
+    settings = planner.settings
+    broker = RabbitBroker(
+        settings.amqp_url.get_secret_value(),
+        graceful_timeout=settings.graceful_timeout,
+        app_id=SERVICE,
+        middlewares=[RabbitPrometheusMiddleware(registry=metrics, app_name=SERVICE)],
+        description="Events of the Workplan system (CloudEvents 1.0).",
+    )
+    broker.include_router(build_consumer_router(planner))
+    return broker
+
+
+def create_app(settings: PlannerSettings | None = None) -> FastAPI:
+    planner = bootstrap(settings or PlannerSettings())
+    metrics = CollectorRegistry(auto_describe=True)
+    parts = ServiceParts(
+        name=SERVICE,
+        settings=planner.settings,
+        engine=planner.engine,
+        publisher=planner.publisher,
+        topology=planner.topology,
+        metrics=metrics,
+        broker=create_broker(planner, metrics),
+        bindings=[BINDING],
+        workers=[planner.relay.run],
+    )
+    app = create_service_app(
+        parts,
+        title="Workplan planner",
+        description=DESCRIPTION,
+        version=VERSION,
+        routers=[items.router, hearings.router, meetings.router, organizations.router],
+        openapi_tags=[
+            {"name": "items", "description": "Work-plan items and their status"},
+            {"name": "hearings", "description": "Hearings: schedule, reschedule, cancel, hold"},
+            {"name": "meetings", "description": "Meetings with counterpart organisations"},
+            {"name": "organizations", "description": "Counterpart organisations"},
+            {"name": "operations", "description": "Health, readiness, metrics"},
+        ],
+    )
+    app.state.planner = planner
+    errors.install(app)
+    return app
+
+
+def asyncapi(settings: PlannerSettings | None = None) -> AsyncAPI:
+    """The AsyncAPI document of the planner's consumers (generated from the code)."""
+    planner = bootstrap(settings or PlannerSettings())
+    return AsyncAPI(
+        create_broker(planner, CollectorRegistry()),
+        title="Workplan planner",
+        version=VERSION,
+        description="What the planner consumes. It publishes through its outbox; see events.md.",
+    )
+
+
+def run() -> None:
+    settings = PlannerSettings()
+    configure_logging(settings.log_level, json=settings.log_json, service=SERVICE)
+    serve(
+        create_app(settings),
+        host=settings.planner_host,
+        port=settings.planner_port,
+        graceful_timeout=settings.graceful_timeout,
+    )

@@ -1,0 +1,1 @@
+"""The ``workplan`` command line: run, migrate, import, publish, tokens, dead letters."""

@@ -1,0 +1,27 @@
+"""Entry point of the ``workplan`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from services.planner.entrypoints.cli import import_command
+from workplan.cli import contract_docs, dead_letters, events, running, tokens
+
+app = typer.Typer(
+    name="workplan",
+    help="Work plans, hearings and meetings of parliamentary committees.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command("migrate")(running.migrate)
+app.command("planner")(running.planner)
+app.command("up")(running.up)
+app.command("import")(import_command)
+app.command("publish")(events.publish)
+app.add_typer(tokens.app, name="tokens")
+app.add_typer(dead_letters.app, name="deadletters")
+app.add_typer(contract_docs.app, name="contract")
+
+
+def main() -> None:
+    app()
