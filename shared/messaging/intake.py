@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Literal
 
 import asyncpg
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -21,6 +20,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from shared.contract import CloudEvent, InvalidEvent
 from shared.contract.amqp_binding import decode_message
 from shared.messaging.dead_letters import DeadLetterSender
+from shared.messaging.outcome import Outcome
 from shared.messaging.publisher import PublishFailed
 from shared.messaging.publisher_policy import PublisherPolicy
 from shared.messaging.received import ReceivedMessage
@@ -28,7 +28,6 @@ from shared.observability.metrics import EVENTS_CONSUMED, EVENTS_DUPLICATE
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["applied", "duplicate", "stale", "ignored", "dead_lettered"]
 EventHandler = Callable[[CloudEvent], Awaitable[Outcome]]
 
 

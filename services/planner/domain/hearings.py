@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from services.planner.domain.errors import Conflict, RuleViolation
@@ -49,6 +49,7 @@ class Hearing(RecordsEvents):
 
     def __post_init__(self) -> None:
         _check_times(self.starts_at, self.ends_at)
+        self.starts_at, self.ends_at = self.starts_at.astimezone(UTC), self.ends_at.astimezone(UTC)
 
     @classmethod
     def schedule(cls, **fields: Any) -> Hearing:
@@ -72,10 +73,12 @@ class Hearing(RecordsEvents):
         _check_times(starts_at, ends_at)
         new_location = location if location is not None else self.location
         if (starts_at, ends_at, new_location) == (self.starts_at, self.ends_at, self.location):
+            # datetimes compare as instants, whatever their offsets
             raise Conflict(f"hearing {self.id} is already at that time and place")
         previous = (self.starts_at, self.ends_at, self.location)
         self.previous_starts_at = self.starts_at
-        self.starts_at, self.ends_at, self.location = starts_at, ends_at, new_location
+        self.starts_at, self.ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
+        self.location = new_location
         self.status = "rescheduled"
         self._record(
             HearingRescheduled(

@@ -11,7 +11,8 @@ from services.planner.bootstrap import BINDING, Planner
 from services.planner.handlers.meetings import apply_reported_meeting
 from shared.contract import CloudEvent, parse_data
 from shared.contract.meetings import MeetingHeld
-from shared.messaging.intake import EventHandler, EventIntake, Outcome
+from shared.messaging.intake import EventHandler, EventIntake
+from shared.messaging.outcome import Outcome
 from shared.messaging.received import ReceivedMessage
 from shared.messaging.topology import consumer_queue, events_exchange
 

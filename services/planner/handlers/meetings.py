@@ -14,7 +14,7 @@ from services.planner.handlers.lookups import item_for_update, require_known_org
 from services.planner.handlers.ports import UnitOfWork
 from shared.contract import CloudEvent, InvalidEvent
 from shared.contract.meetings import MeetingHeld
-from shared.messaging.intake import Outcome
+from shared.messaging.outcome import Outcome
 
 
 async def record_meeting(command: RecordMeeting, uow: UnitOfWork, *, source: str) -> Meeting:

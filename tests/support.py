@@ -1,0 +1,73 @@
+"""Helpers the tests share: a probe queue on the real broker, tokens, polling."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import aio_pika
+from aio_pika.abc import AbstractIncomingMessage
+
+from shared.auth.tokens import mint_token
+from shared.messaging.topology import Topology
+from shared.settings import WorkplanSettings
+
+T = TypeVar("T")
+
+
+class ProbeQueue:
+    """A queue bound to the events exchange that collects what was published there."""
+
+    def __init__(self, url: str, topology: Topology, routing_key: str = "#") -> None:
+        self.url = url
+        self.topology = topology
+        self.routing_key = routing_key
+        self.name = f"{topology.prefix}.probe-{uuid.uuid4().hex[:8]}"
+        self.messages: list[AbstractIncomingMessage] = []
+
+    async def __aenter__(self) -> ProbeQueue:
+        self._connection = await aio_pika.connect(self.url)
+        channel = await self._connection.channel()
+        exchange = await channel.declare_exchange(
+            self.topology.events_exchange, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        self._queue = await channel.declare_queue(self.name, auto_delete=False, exclusive=True)
+        await self._queue.bind(exchange, self.routing_key)
+        await self._queue.consume(self._collect, no_ack=True)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._connection.close()
+
+    async def _collect(self, message: AbstractIncomingMessage) -> None:
+        self.messages.append(message)
+
+    async def wait_for(self, count: int, timeout: float = 10.0) -> list[AbstractIncomingMessage]:
+        await eventually(lambda: _ready(len(self.messages) >= count), timeout=timeout)
+        return self.messages
+
+
+async def _ready(condition: bool) -> bool:
+    return condition
+
+
+async def eventually(
+    check: Callable[[], Awaitable[T | bool | None]], timeout: float = 10.0, interval: float = 0.05
+) -> T:
+    """Poll until ``check`` returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result  # type: ignore[return-value]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s (last: {result!r})")
+        await asyncio.sleep(interval)
+
+
+def bearer(settings: WorkplanSettings, *scopes: str) -> dict[str, str]:
+    token = mint_token(settings, subject="test", scopes=scopes)
+    return {"Authorization": f"Bearer {token}"}
