@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
+
 from fastapi import FastAPI
 from faststream.rabbit import RabbitBroker
 from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
@@ -12,6 +14,11 @@ from services.planner.bootstrap import BINDING, SERVICE, Planner, bootstrap
 from services.planner.entrypoints.api import errors, hearings, items, meetings, organizations
 from services.planner.entrypoints.consumers import build_consumer_router
 from services.planner.settings import PlannerSettings
+from shared.contract import EVENT_TYPES
+from shared.contract.amqp_binding import STRUCTURED_CONTENT_TYPE
+from shared.contract.documents import typed_envelope
+from shared.messaging.publisher_policy import PLANNER_TYPES
+from shared.messaging.topology import events_exchange
 from shared.runtime.logs import configure_logging
 from shared.runtime.serve import serve
 from shared.runtime.service_app import ServiceParts, create_service_app
@@ -75,11 +82,26 @@ def create_app(settings: PlannerSettings | None = None) -> FastAPI:
 def asyncapi(settings: PlannerSettings | None = None) -> AsyncAPI:
     """The AsyncAPI document of the planner's consumers (generated from the code)."""
     planner = bootstrap(settings or PlannerSettings())
+    broker = create_broker(planner, CollectorRegistry())
+    for event_type, model in EVENT_TYPES.items():
+        if any(fnmatchcase(event_type, pattern) for pattern in PLANNER_TYPES):
+            broker.publisher(  # documents what the outbox relay publishes; never sends
+                exchange=events_exchange(planner.topology),
+                routing_key=event_type,
+                title=event_type,
+                description=model.__doc__,
+                schema=typed_envelope(model),
+                content_type=STRUCTURED_CONTENT_TYPE,
+                persist=True,
+            )
     return AsyncAPI(
-        create_broker(planner, CollectorRegistry()),
+        broker,
         title="Workplan planner",
         version=VERSION,
-        description="What the planner consumes. It publishes through its outbox; see events.md.",
+        description=(
+            "What the planner consumes, and the events its outbox relay publishes "
+            "(structured-mode CloudEvents; see docs/events.md)."
+        ),
     )
 
 

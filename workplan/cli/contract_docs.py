@@ -16,8 +16,11 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 def render_asyncapi() -> dict[str, str]:
     """File name → YAML, one AsyncAPI document per service, generated from its app."""
     from services.planner.main import asyncapi as planner_asyncapi  # noqa: PLC0415
+    from services.planner.settings import PlannerSettings  # noqa: PLC0415
 
-    return {"planner.yaml": planner_asyncapi().to_specification().to_yaml()}
+    # Documents are made from the defaults, never from this machine's environment.
+    planner = planner_asyncapi(PlannerSettings.model_construct())
+    return {"planner.yaml": planner.to_specification().to_yaml()}
 
 
 def rendered() -> dict[Path, str]:
