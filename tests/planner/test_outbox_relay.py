@@ -142,8 +142,9 @@ async def test_several_relays_at_once_publish_everything_in_order_per_subject(
     async with ProbeQueue(amqp_url, topology, "workplan.item.#") as probe:
 
         async def drain(relay: OutboxRelay) -> None:
-            while (await relay.run_once()).claimed:
-                await asyncio.sleep(0)
+            result = await relay.run_once()
+            while result.claimed:
+                result = await relay.run_once()
 
         while await pending(planner):
             await asyncio.gather(*(drain(relay) for relay in relays))

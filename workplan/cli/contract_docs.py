@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 
 from shared.contract.documents import render_data_schemas
 
@@ -20,7 +21,12 @@ def render_asyncapi() -> dict[str, str]:
 
     # Documents are made from the defaults, never from this machine's environment.
     planner = planner_asyncapi(PlannerSettings.model_construct())
-    return {"planner.yaml": planner.to_specification().to_yaml()}
+    return {"planner.yaml": _stable_yaml(planner.to_specification().to_jsonable())}
+
+
+def _stable_yaml(document: object) -> str:
+    """Keys sorted: FastStream keeps publishers in a set, so its own order varies per run."""
+    return yaml.safe_dump(document, sort_keys=True, allow_unicode=True, width=100)
 
 
 def rendered() -> dict[Path, str]:
