@@ -1,0 +1,1 @@
+"""Benchmarks: speed goals are shown here, never in timed unit tests."""

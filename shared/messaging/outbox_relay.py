@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -68,7 +67,7 @@ class OutboxRelay:
         self._claim_sql = text(
             f"""
             WITH claimed AS (
-                SELECT position, event_id, subject, type, body, created_at, attempts
+                SELECT position, event_id, subject, type, body::text AS body, created_at, attempts
                 FROM {schema}.outbox
                 WHERE published_at IS NULL AND next_attempt_at <= now()
                 ORDER BY position
@@ -182,11 +181,10 @@ class OutboxRelay:
             )
 
     def _message(self, row: Row[tuple[object, ...]]) -> OutgoingMessage:
-        body = row.body
         return OutgoingMessage(
             exchange=self._exchange,
             routing_key=row.type,
-            body=json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
+            body=row.body.encode(),  # the JSONB text as stored: no decode and re-encode
             content_type=STRUCTURED_CONTENT_TYPE,
             message_id=row.event_id,
             type=row.type,
