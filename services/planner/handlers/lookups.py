@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Protocol, TypeVar
 
 from services.planner.domain.errors import NotFound, RuleViolation
 from services.planner.domain.hearings import Hearing
@@ -10,18 +11,29 @@ from services.planner.domain.items import Item
 from services.planner.handlers.ports import UnitOfWork
 
 
+class Classified(Protocol):
+    @property
+    def classification(self) -> str: ...
+
+
+T = TypeVar("T", bound=Classified)
+
+
+def visible(found: T | None, *, cleared: bool, what: str) -> T:
+    """The thing, unless it is missing or restricted from this caller: then the same 404."""
+    if found is None or (found.classification == "restricted" and not cleared):
+        raise NotFound(f"no {what}")
+    return found
+
+
 async def item_for_update(uow: UnitOfWork, item_id: uuid.UUID, *, cleared: bool) -> Item:
     item = await uow.items.get(item_id, for_update=True)
-    if item is None or (item.classification == "restricted" and not cleared):
-        raise NotFound(f"no item {item_id}")
-    return item
+    return visible(item, cleared=cleared, what=f"item {item_id}")
 
 
 async def hearing_for_update(uow: UnitOfWork, hearing_id: uuid.UUID, *, cleared: bool) -> Hearing:
     hearing = await uow.hearings.get(hearing_id, for_update=True)
-    if hearing is None or (hearing.classification == "restricted" and not cleared):
-        raise NotFound(f"no hearing {hearing_id}")
-    return hearing
+    return visible(hearing, cleared=cleared, what=f"hearing {hearing_id}")
 
 
 async def require_known_organizations(uow: UnitOfWork, codes: list[str]) -> None:

@@ -11,6 +11,7 @@ from services.planner.domain.hearings import Hearing
 from services.planner.domain.items import Item
 from services.planner.domain.meetings import Meeting
 from services.planner.domain.organizations import Organization
+from services.planner.handlers.lookups import visible
 from services.planner.handlers.ports import (
     HearingFilter,
     ItemFilter,
@@ -36,9 +37,7 @@ async def list_items(uow: UnitOfWork, where: ItemFilter, page: Page) -> Sequence
 
 async def item_detail(uow: UnitOfWork, item_id: uuid.UUID, *, cleared: bool) -> ItemDetail:
     async with uow:
-        item = await uow.items.get(item_id)
-        if item is None or (item.classification == "restricted" and not cleared):
-            raise NotFound(f"no item {item_id}")
+        item = visible(await uow.items.get(item_id), cleared=cleared, what=f"item {item_id}")
         hearings = await uow.hearings.find(
             HearingFilter(item_id=item_id, include_restricted=cleared), EVERYTHING
         )
@@ -55,10 +54,8 @@ async def list_hearings(uow: UnitOfWork, where: HearingFilter, page: Page) -> Se
 
 async def get_hearing(uow: UnitOfWork, hearing_id: uuid.UUID, *, cleared: bool) -> Hearing:
     async with uow:
-        hearing = await uow.hearings.get(hearing_id)
-        if hearing is None or (hearing.classification == "restricted" and not cleared):
-            raise NotFound(f"no hearing {hearing_id}")
-        return hearing
+        found = await uow.hearings.get(hearing_id)
+        return visible(found, cleared=cleared, what=f"hearing {hearing_id}")
 
 
 async def list_meetings(uow: UnitOfWork, where: MeetingFilter, page: Page) -> Sequence[Meeting]:
@@ -68,10 +65,8 @@ async def list_meetings(uow: UnitOfWork, where: MeetingFilter, page: Page) -> Se
 
 async def get_meeting(uow: UnitOfWork, meeting_id: uuid.UUID, *, cleared: bool) -> Meeting:
     async with uow:
-        meeting = await uow.meetings.get(meeting_id)
-        if meeting is None or (meeting.classification == "restricted" and not cleared):
-            raise NotFound(f"no meeting {meeting_id}")
-        return meeting
+        found = await uow.meetings.get(meeting_id)
+        return visible(found, cleared=cleared, what=f"meeting {meeting_id}")
 
 
 async def list_organizations(uow: UnitOfWork) -> Sequence[Organization]:
