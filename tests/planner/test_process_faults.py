@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -29,6 +30,8 @@ def start_planner(settings, log_path=None) -> subprocess.Popen[bytes]:
         "WORKPLAN_AMQP_URL": settings.amqp_url.get_secret_value(),
         "WORKPLAN_BROKER_PREFIX": settings.broker_prefix,
         "WORKPLAN_PLANNER_PORT": str(free_port()),
+        "WORKPLAN_DELIVERY_LIMIT": str(settings.delivery_limit),
+        "WORKPLAN_PUBLISHERS": json.dumps(settings.publishers),
         "WORKPLAN_RELAY_BATCH_SIZE": "200",
         "WORKPLAN_LOG_LEVEL": "INFO",
         "WORKPLAN_LOG_JSON": "true",
@@ -56,9 +59,10 @@ async def test_a_planner_killed_while_relaying_loses_no_event(
         await write_events(planner, events[start : start + 1000])
 
     async with ProbeQueue(amqp_url, topology, "workplan.item.#") as probe:
-        first = start_planner(settings)
+        first = start_planner(settings, tmp_path / "first.log")
         try:
             await probe.wait_for(300, timeout=60)  # relaying is under way
+            assert first.poll() is None, (tmp_path / "first.log").read_text()[-2000:]
         finally:
             first.send_signal(signal.SIGKILL)
             first.wait(timeout=10)
