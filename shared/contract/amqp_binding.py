@@ -53,7 +53,7 @@ def decode_message(
 def _structured_object(body: bytes) -> dict[str, Any]:
     try:
         obj = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, digit limits, nesting
         raise InvalidEvent(f"structured CloudEvent body is not valid JSON: {exc}") from exc
     if not isinstance(obj, dict):
         raise InvalidEvent("structured CloudEvent body must be a JSON object")
@@ -84,7 +84,9 @@ def _header_value(value: Any) -> Any:
     return value
 
 
-def _binary_data(body: bytes, datacontenttype: str) -> Any:
+def _binary_data(body: bytes, datacontenttype: object) -> Any:
+    if not isinstance(datacontenttype, str):
+        raise InvalidEvent(f"datacontenttype must be text, got {type(datacontenttype).__name__}")
     media_type = datacontenttype.split(";", 1)[0].strip().lower()
     if not (media_type == JSON_CONTENT_TYPE or media_type.endswith("+json")):
         raise InvalidEvent(
@@ -94,7 +96,7 @@ def _binary_data(body: bytes, datacontenttype: str) -> Any:
         return None
     try:
         return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, digit limits, nesting
         raise InvalidEvent(f"binary CloudEvent body is not valid JSON: {exc}") from exc
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from shared.contract.values import (
     Classification,
@@ -14,6 +14,7 @@ from shared.contract.values import (
     HearingFormat,
     HearingStatus,
     LocalizedText,
+    Moment,
     OrganizationCode,
     Person,
     SessionCode,
@@ -30,8 +31,8 @@ class HearingSnapshot(ContractModel):
     session: SessionCode
     classification: Classification
     title: LocalizedText = Field(min_length=1)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     timezone: ShortText = Field(description="IANA time zone of the session, e.g. Asia/Baku.")
     location: ShortText | None = None
     format: HearingFormat = "open"
@@ -56,8 +57,8 @@ class HearingRescheduled(HearingSnapshot):
 
     event_type: ClassVar[str] = "workplan.hearing.rescheduled.v1"
 
-    previous_starts_at: AwareDatetime
-    previous_ends_at: AwareDatetime
+    previous_starts_at: Moment
+    previous_ends_at: Moment
     previous_location: ShortText | None = None
     reason: ShortText | None = None
 
@@ -75,5 +76,5 @@ class HearingHeld(HearingSnapshot):
 
     event_type: ClassVar[str] = "workplan.hearing.held.v1"
 
-    held_at: AwareDatetime
+    held_at: Moment
     summary: LocalizedText = Field(default_factory=dict)

@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import ClassVar
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from shared.contract.values import (
     Classification,
     CommitteeCode,
     ContractModel,
     LocalizedText,
+    Moment,
     OrganizationCode,
     Participant,
     SessionCode,
@@ -36,7 +37,7 @@ class MeetingHeld(ContractModel):
     committee: CommitteeCode | None = None
     session: SessionCode | None = None
     title: LocalizedText = Field(default_factory=dict)
-    held_at: AwareDatetime
+    held_at: Moment
     location: ShortText | None = None
     participants: list[Participant] = Field(default_factory=list)
     summary: LocalizedText = Field(default_factory=dict)

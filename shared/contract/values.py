@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-NonEmptyText = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+NO_NUL = r"^[^\x00]*$"
+"""PostgreSQL text cannot hold NUL characters: refuse them at the edge."""
+NonEmptyText = Annotated[str, StringConstraints(min_length=1, max_length=20_000, pattern=NO_NUL)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=NO_NUL)]
 OrganizationCode = Annotated[
     str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$", max_length=40)
 ]
@@ -21,6 +24,16 @@ LocalizedText = Annotated[
     Field(description="Text per language (BCP 47 tag, e.g. az, en, ru)."),
 ]
 """Text in one or more languages, keyed by language tag: ``{"az": "...", "en": "..."}``."""
+
+
+def _plausible(moment: datetime) -> datetime:
+    if not 1900 <= moment.year <= 2200:
+        raise ValueError("must lie between the years 1900 and 2200")
+    return moment
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
+"""A point in time with its UTC offset, within years a parliament plans for."""
 
 Classification = Literal["public", "internal", "restricted"]
 ItemStatus = Literal["planned", "in_progress", "completed", "deferred", "cancelled"]

@@ -23,6 +23,8 @@ from services.planner.domain.sessions import Committee, Session, WorkPlan
 from services.planner.handlers.ports import HearingFilter, ItemFilter, MeetingFilter, Page
 
 T = TypeVar("T")
+CLASSIFICATIONS = {False: ("public", "internal"), True: ("public", "internal", "restricted")}
+"""What a caller sees, by whether they are cleared for restricted items."""
 
 
 class _Tracking:
@@ -110,11 +112,18 @@ class SqlItemRepository(_Tracking):
             statement = statement.where(items.c.classification != "restricted")
         return await self._page(statement, page)
 
-    async def open_for_organization(self, code: str) -> Sequence[Item]:
+    async def open_for_organization(self, code: str, *, include_restricted: bool) -> Sequence[Item]:
         """Open items naming the organisation: in progress first, then oldest first."""
         statement = (
             select(Item)
             .where(items.c.organizations.contains([code]), items.c.status.in_(OPEN_STATUSES))
+            .where(
+                items.c.classification.in_(
+                    ("public", "internal", "restricted")
+                    if include_restricted
+                    else ("public", "internal")
+                )
+            )
             .order_by(
                 case((items.c.status == "in_progress", 0), else_=1),
                 items.c.created_at,

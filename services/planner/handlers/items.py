@@ -9,7 +9,7 @@ from services.planner.domain.items import Item
 from services.planner.domain.sessions import WorkPlan
 from services.planner.handlers.commands import ChangeItemStatus, CreateItem, UpdateItem
 from services.planner.handlers.lookups import item_for_update, require_known_organizations
-from services.planner.handlers.ports import UnitOfWork
+from services.planner.handlers.ports import HearingFilter, MeetingFilter, Page, UnitOfWork
 
 
 async def create_item(command: CreateItem, uow: UnitOfWork) -> Item:
@@ -29,9 +29,24 @@ async def update_item(command: UpdateItem, uow: UnitOfWork) -> Item:
         item = await item_for_update(uow, command.item_id, cleared=command.cleared)
         if "organizations" in command.changes:
             await require_known_organizations(uow, command.changes["organizations"])
-        item.update(command.changes)
+        changed = item.update(command.changes)
+        if "classification" in changed:
+            await _reclassify_activities(uow, item)
         await uow.commit()
     return item
+
+
+async def _reclassify_activities(uow: UnitOfWork, item: Item) -> None:
+    """Hearings and meetings of an item are exactly as visible as the item itself."""
+    everything = Page(limit=10_000)
+    for hearing in await uow.hearings.find(
+        HearingFilter(item_id=item.id, include_restricted=True), everything
+    ):
+        hearing.classification = item.classification
+    for meeting in await uow.meetings.find(
+        MeetingFilter(item_id=item.id, include_restricted=True), everything
+    ):
+        meeting.classification = item.classification
 
 
 async def change_item_status(command: ChangeItemStatus, uow: UnitOfWork) -> Item:

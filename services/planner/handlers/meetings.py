@@ -6,7 +6,6 @@ first counterpart that has one, and a planned item moves to in progress.
 
 from __future__ import annotations
 
-from services.planner.domain.errors import NotFound
 from services.planner.domain.items import Item
 from services.planner.domain.meetings import Meeting
 from services.planner.handlers.commands import RecordMeeting
@@ -23,7 +22,7 @@ async def record_meeting(command: RecordMeeting, uow: UnitOfWork, *, source: str
         item = (
             await item_for_update(uow, command.item_id, cleared=command.cleared)
             if command.item_id
-            else await _open_item_of(uow, command.organizations)
+            else await _open_item_of(uow, command.organizations, cleared=command.cleared)
         )
         meeting = Meeting.record(
             source=source,
@@ -84,8 +83,8 @@ async def apply_reported_meeting(event: CloudEvent, data: MeetingHeld, uow: Unit
 
 
 async def _linked_item(uow: UnitOfWork, data: MeetingHeld) -> Item | None:
-    if data.item_id is None:
-        return await _open_item_of(uow, data.organizations)
+    if data.item_id is None:  # a registered system: it may link to any item
+        return await _open_item_of(uow, data.organizations, cleared=True)
     item = await uow.items.get(data.item_id, for_update=True)
     if item is None:
         raise InvalidEvent(
@@ -95,9 +94,9 @@ async def _linked_item(uow: UnitOfWork, data: MeetingHeld) -> Item | None:
     return item
 
 
-async def _open_item_of(uow: UnitOfWork, organizations: list[str]) -> Item | None:
+async def _open_item_of(uow: UnitOfWork, organizations: list[str], *, cleared: bool) -> Item | None:
     for code in organizations:
-        candidates = await uow.items.open_for_organization(code)
+        candidates = await uow.items.open_for_organization(code, include_restricted=cleared)
         if candidates:
             return candidates[0]
     return None
@@ -121,6 +120,3 @@ def _revise(meeting: Meeting, data: MeetingHeld, sequence: int) -> None:
     for name, value in _reported_fields(data).items():
         setattr(meeting, name, value)
     meeting.version = sequence
-
-
-__all__ = ["NotFound", "apply_reported_meeting", "record_meeting"]

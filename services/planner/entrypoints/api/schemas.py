@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.planner.domain.organizations import OrganizationClassification
 from shared.contract.values import (
@@ -17,6 +17,7 @@ from shared.contract.values import (
     ItemCategory,
     ItemStatus,
     LocalizedText,
+    Moment,
     OrganizationCode,
     Participant,
     Person,
@@ -181,8 +182,8 @@ class HearingIn(Body):
         },
     )
 
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     title: LocalizedText | None = Field(default=None, min_length=1)
     location: ShortText | None = None
     format: HearingFormat = "open"
@@ -208,8 +209,8 @@ class RescheduleIn(Body):
         },
     )
 
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     location: ShortText | None = None
     reason: ShortText | None = None
     allow_overlap: bool = False
@@ -229,7 +230,7 @@ class HeldIn(Body):
         json_schema_extra={"examples": [{"summary": {"en": "Three witnesses were heard."}}]},
     )
 
-    held_at: AwareDatetime | None = None
+    held_at: Moment | None = None
     summary: LocalizedText = Field(default_factory=dict)
 
 
@@ -274,7 +275,7 @@ class MeetingIn(Body):
     )
 
     organizations: list[OrganizationCode] = Field(min_length=1, max_length=50)
-    held_at: AwareDatetime
+    held_at: Moment
     item_id: uuid.UUID | None = None
     title: LocalizedText = Field(default_factory=dict)
     location: ShortText | None = None
