@@ -11,8 +11,10 @@ from alembic import command
 from alembic.config import Config
 
 HERE = Path(__file__).resolve().parent
-SERVICES = ("planner",)
-"""Service schemas, in upgrade order; each has a folder here with env.py and versions/."""
+SERVICES = tuple(
+    sorted(path.parent.name for path in HERE.glob("*/env.py")),
+)
+"""Service schemas: every folder here with an env.py and versions/ (each its own history)."""
 
 
 def alembic_config(service: str, url: str) -> Config:
