@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from services.planner.adapters.orm import outbox, start_mappers
+from services.planner.adapters.orm import SCHEMA, outbox, start_mappers
 from services.planner.adapters.unit_of_work import SqlUnitOfWork
 from services.planner.settings import PlannerSettings
 from shared.db.engine import asyncpg_dsn, create_engine, create_session_factory
+from shared.db.retention import RetentionSweeper
 from shared.messaging.dead_letters import DeadLetterSender
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.publisher import ConfirmingPublisher
@@ -31,6 +32,7 @@ class Planner:
     policy: PublisherPolicy
     relay: OutboxRelay
     dead_letters: DeadLetterSender
+    retention: RetentionSweeper
     source: str = PLANNER_SOURCE
 
     def uow(self) -> SqlUnitOfWork:
@@ -66,4 +68,10 @@ def bootstrap(settings: PlannerSettings) -> Planner:
         policy=configured_policy(settings),
         relay=relay,
         dead_letters=DeadLetterSender(publisher, topology, SERVICE),
+        retention=RetentionSweeper(
+            engine,
+            SCHEMA,
+            outbox_days=settings.outbox_retention_days,
+            inbox_days=settings.inbox_retention_days,
+        ),
     )

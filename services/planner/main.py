@@ -58,7 +58,7 @@ def create_app(settings: PlannerSettings | None = None) -> FastAPI:
         metrics=metrics,
         broker=create_broker(planner, metrics),
         bindings=[BINDING],
-        workers=[planner.relay.run],
+        workers=[planner.relay.run, planner.retention.run],
     )
     app = create_service_app(
         parts,

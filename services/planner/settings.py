@@ -12,3 +12,5 @@ class PlannerSettings(WorkplanSettings):
     planner_port: int = Field(default=8001, ge=1, le=65535)
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_poll_interval: float = Field(default=1.0, gt=0)
+    outbox_retention_days: int = Field(default=7, ge=1)
+    inbox_retention_days: int = Field(default=30, ge=1)
