@@ -101,7 +101,7 @@ class Hearing(RecordsEvents):
                 f"hearing {self.id} was cancelled ({self.cancel_reason}) and cannot be held"
             )
         self._require_active("held")
-        self.status, self.held_at, self.summary = "held", held_at, summary
+        self.status, self.held_at, self.summary = "held", held_at.astimezone(UTC), summary
         self._record(HearingHeld(**self.snapshot(), held_at=held_at, summary=summary))
 
     def _require_active(self, becoming: str) -> None:

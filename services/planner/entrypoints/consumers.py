@@ -24,7 +24,8 @@ def event_handler(planner: Planner) -> EventHandler:
         if event.type != MeetingHeld.event_type:
             return "ignored"
         data = parse_data(event.type, event.data)
-        assert isinstance(data, MeetingHeld)
+        if not isinstance(data, MeetingHeld):  # the registry maps this type to MeetingHeld
+            raise TypeError(f"{event.type} parsed as {type(data).__name__}")
         return await apply_reported_meeting(event, data, planner.uow())
 
     return handle
