@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from services.archive.entrypoints import cli as archive_cli
 from services.planner.entrypoints.cli import import_command
 from workplan.cli import contract_docs, dead_letters, events, running, tokens
 
@@ -16,6 +17,10 @@ app = typer.Typer(
 app.command("migrate")(running.migrate)
 app.command("planner")(running.planner)
 app.command("up")(running.up)
+archive_app = typer.Typer(help="The archive: run it, or rebuild its read models.")
+archive_app.callback(invoke_without_command=True)(running.archive)
+archive_app.command("rebuild")(archive_cli.rebuild)
+app.add_typer(archive_app, name="archive")
 app.command("import")(import_command)
 app.command("publish")(events.publish)
 app.add_typer(tokens.app, name="tokens")

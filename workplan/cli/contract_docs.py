@@ -16,12 +16,20 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 def render_asyncapi() -> dict[str, str]:
     """File name → YAML, one AsyncAPI document per service, generated from its app."""
+    from services.archive.main import asyncapi as archive_asyncapi  # noqa: PLC0415
+    from services.archive.settings import ArchiveSettings  # noqa: PLC0415
     from services.planner.main import asyncapi as planner_asyncapi  # noqa: PLC0415
     from services.planner.settings import PlannerSettings  # noqa: PLC0415
 
     # Documents are made from the defaults, never from this machine's environment.
-    planner = planner_asyncapi(PlannerSettings.model_construct())
-    return {"planner.yaml": _stable_yaml(planner.to_specification().to_jsonable())}
+    documents = {
+        "planner.yaml": planner_asyncapi(PlannerSettings.model_construct()),
+        "archive.yaml": archive_asyncapi(ArchiveSettings.model_construct()),
+    }
+    return {
+        name: _stable_yaml(document.to_specification().to_jsonable())
+        for name, document in documents.items()
+    }
 
 
 def _stable_yaml(document: object) -> str:

@@ -24,7 +24,10 @@ console = Console(stderr=True)
 SAMPLE = (
     Path(__file__).resolve().parents[2] / "examples" / "2026-spring-international-relations.yaml"
 )
-SERVICES = {"planner": ("WORKPLAN_PLANNER_HOST", "WORKPLAN_PLANNER_PORT", "127.0.0.1", 8001)}
+SERVICES = {
+    "planner": ("WORKPLAN_PLANNER_HOST", "WORKPLAN_PLANNER_PORT", "127.0.0.1", 8001),
+    "archive": ("WORKPLAN_ARCHIVE_HOST", "WORKPLAN_ARCHIVE_PORT", "127.0.0.1", 8002),
+}
 """Every service that exists, with where its HTTP API listens by default."""
 
 
@@ -41,6 +44,14 @@ def planner() -> None:
     from services.planner.main import run  # noqa: PLC0415 - load only the service asked for
 
     run()
+
+
+def archive(ctx: typer.Context) -> None:
+    """Run the archive: HTTP query API and the consumer of every event, in one process."""
+    if ctx.invoked_subcommand is None:
+        from services.archive.main import run  # noqa: PLC0415
+
+        run()
 
 
 def up(

@@ -1,0 +1,1 @@
+"""The archive on PostgreSQL: tables, the batched log writer, the query repositories."""

@@ -1,0 +1,277 @@
+"""The archive's reads on PostgreSQL: the log, the read models, "as of" state, search.
+
+Text search stays fast on a large log because the log is partitioned by month of event
+time and every query asks for the newest matches first with a limit: PostgreSQL walks
+the partitions newest first and stops when the limit is filled, and in each partition
+picks, with the statistics of that partition and the real query values
+(``plan_cache_mode=force_custom_plan``), either the time index (common words) or the
+full-text index (rare words). Ranking never sorts all matches: only a bounded set of the
+newest candidates is ranked.
+"""
+
+# ruff: noqa: S608 - SQL is assembled from this module's constants; every value is a bound parameter
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.archive.adapters.state_sql import KIND_SQL, as_of_source, restricted
+from services.archive.domain.folding import fold
+from services.archive.domain.projections import Kind
+from services.archive.handlers.filters import Cursor, EventFilter, Page, StateFilter, Viewer
+
+Row = dict[str, Any]
+
+EVENT_COLUMNS = (
+    "e.position, e.time, e.received_at, e.source, e.event_id, e.type, e.subject, e.sequence, "
+    "e.known, e.mode, e.committee, e.session, e.organizations, e.classification, e.item_id, "
+    "e.envelope::text AS envelope"
+)
+STATE_COLUMNS = (
+    "v.key, v.source, v.version, v.committee, v.session, v.status, v.category, "
+    "v.classification, v.organizations, v.item_id, v.date, v.updated_at, v.last_event_type, "
+    "v.state"
+)
+_LEXEME = re.compile(r"'((?:[^']|'')*)'")
+
+
+class SqlArchiveQueries:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def _fetch(self, sql: str, params: dict[str, Any]) -> list[Row]:
+        async with self._engine.connect() as connection:
+            result = await connection.execute(text(sql), params)
+            return [dict(row._mapping) for row in result]
+
+    async def text_query(self, terms: Sequence[str]) -> tuple[str, set[str]]:
+        """The tsquery of the terms (each folded, and stemmed in English and Russian; all
+        required) as text, and its lexemes (for highlighting)."""
+        parts, params = [], {}
+        for index, term in enumerate(terms):
+            params[f"f{index}"], params[f"t{index}"] = fold(term), term
+            parts.append(
+                f"(plainto_tsquery('simple', :f{index}) || plainto_tsquery('english', :t{index})"
+                f" || plainto_tsquery('russian', :t{index}))"
+            )
+        rows = await self._fetch(f"SELECT ({' && '.join(parts)})::text AS q", params)
+        query = str(rows[0]["q"] or "")
+        return query, {match.replace("''", "'") for match in _LEXEME.findall(query)}
+
+    # --- the log -------------------------------------------------------------------------
+
+    async def events(
+        self,
+        where: EventFilter,
+        viewer: Viewer,
+        *,
+        tsquery: str | None,
+        limit: int,
+        cursor: Cursor | None = None,
+        oldest_first: bool = False,
+    ) -> list[Row]:
+        conditions, params = _event_conditions(where, viewer, tsquery)
+        direction = "ASC" if oldest_first else "DESC"
+        if cursor is not None:
+            comparison = ">" if oldest_first else "<"
+            conditions.append(f"(e.time, e.position) {comparison} (:cursor_time, :cursor_position)")
+            params.update(cursor_time=cursor.time, cursor_position=cursor.position)
+        sql = (
+            f"SELECT {EVENT_COLUMNS}, {restricted('e')} AS restricted FROM archive.events e "
+            f"WHERE {' AND '.join(conditions) or 'true'} "
+            f"ORDER BY e.time {direction}, e.position {direction} LIMIT :limit"
+        )
+        return await self._fetch(sql, {**params, "limit": limit})
+
+    async def ranked_events(
+        self, where: EventFilter, viewer: Viewer, *, tsquery: str, candidates: int
+    ) -> list[Row]:
+        """The newest ``candidates`` matches, each with its rank."""
+        conditions, params = _event_conditions(where, viewer, tsquery)
+        sql = (
+            f"SELECT c.*, ts_rank(c.search, CAST(:tsquery AS tsquery)) AS rank FROM ("
+            f"SELECT {EVENT_COLUMNS}, e.search, {restricted('e')} AS restricted "
+            f"FROM archive.events e WHERE {' AND '.join(conditions)} "
+            "ORDER BY e.time DESC, e.position DESC LIMIT :limit) c"
+        )
+        return await self._fetch(sql, {**params, "limit": candidates})
+
+    # --- items, hearings, meetings ------------------------------------------------------
+
+    async def states(
+        self,
+        kind: Kind,
+        where: StateFilter,
+        viewer: Viewer,
+        page: Page,
+        *,
+        tsquery: str | None,
+        key: str | None = None,
+    ) -> list[Row]:
+        source, conditions, params = _state_source(kind, where, viewer, tsquery, key)
+        sql = (
+            f"SELECT {STATE_COLUMNS}, {restricted('v')} AS restricted FROM ({source}) v "
+            f"WHERE {' AND '.join(conditions) or 'true'} ORDER BY {KIND_SQL[kind].order} "
+            "LIMIT :limit OFFSET :offset"
+        )
+        return await self._fetch(sql, {**params, "limit": page.limit, "offset": page.offset})
+
+    async def ranked_states(
+        self, kind: Kind, viewer: Viewer, *, tsquery: str, candidates: int
+    ) -> list[Row]:
+        """The ``candidates`` most recently changed matches, each with its rank."""
+        source, conditions, params = _state_source(kind, StateFilter(), viewer, tsquery)
+        sql = (
+            f"SELECT c.*, ts_rank(c.search, CAST(:tsquery AS tsquery)) AS rank FROM ("
+            f"SELECT {STATE_COLUMNS}, v.search, {restricted('v')} AS restricted "
+            f"FROM ({source}) v WHERE {' AND '.join(conditions)} "
+            "ORDER BY v.updated_at DESC LIMIT :limit) c"
+        )
+        return await self._fetch(sql, {**params, "limit": candidates})
+
+    async def timeline(
+        self, item_id: uuid.UUID, viewer: Viewer, as_of: datetime | None
+    ) -> list[Row]:
+        """Every event about an item: its own, its hearings', its meetings', oldest first."""
+        where = EventFilter(item_id=item_id, time_to=as_of)
+        return await self.events(where, viewer, tsquery=None, limit=10_000, oldest_first=True)
+
+    # --- organisations ------------------------------------------------------------------
+
+    async def organization(self, code: str) -> Row | None:
+        rows = await self._fetch(
+            "SELECT code, first_event_at, last_event_at, events FROM archive.organizations "
+            "WHERE code = :code",
+            {"code": code},
+        )
+        return rows[0] if rows else None
+
+
+def _event_conditions(
+    where: EventFilter, viewer: Viewer, tsquery: str | None
+) -> tuple[list[str], dict[str, Any]]:
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
+    if where.types:
+        alternatives = []
+        for index, wanted in enumerate(where.types):
+            if wanted.endswith("*"):
+                alternatives.append(f"e.type LIKE :type{index}")
+                params[f"type{index}"] = _like_prefix(wanted[:-1])
+            else:
+                alternatives.append(f"e.type = :type{index}")
+                params[f"type{index}"] = wanted
+        conditions.append(f"({' OR '.join(alternatives)})")
+    for column, value in (
+        ("source", where.source),
+        ("subject", where.subject),
+        ("item_id", where.item_id),
+        ("known", where.known),
+    ):
+        if value is not None:
+            conditions.append(f"e.{column} = :{column}")
+            params[column] = value
+    if where.time_from is not None:
+        conditions.append("e.time >= :time_from")
+        params["time_from"] = where.time_from
+    if where.time_to is not None:
+        conditions.append("e.time <= :time_to")
+        params["time_to"] = where.time_to
+    if where.organization is not None:
+        conditions.append("e.organizations @> ARRAY[CAST(:organization AS text)]")
+        params["organization"] = where.organization
+    if tsquery is not None:
+        conditions.append("e.search @@ CAST(:tsquery AS tsquery)")
+        params["tsquery"] = tsquery
+    if not viewer.cleared:
+        conditions.append(f"NOT {restricted('e')}")
+    return conditions, params
+
+
+def _state_source(
+    kind: Kind, where: StateFilter, viewer: Viewer, tsquery: str | None, key: str | None = None
+) -> tuple[str, list[str], dict[str, Any]]:
+    params: dict[str, Any] = {}
+    conditions: list[str] = []
+    if key is not None:
+        conditions.append("v.key = :key")
+        params["key"] = key
+    if where.as_of is not None:
+        narrow = ""
+        if key is not None and kind != "meeting":
+            narrow = "AND e.subject = :subject"
+            params["subject"] = f"{kind}/{key}"
+        elif where.item_id is not None:
+            narrow = "AND e.item_id = :item_id"
+        source = as_of_source(kind, narrow)
+        params["as_of"] = where.as_of
+    else:
+        source = KIND_SQL[kind].current
+    for column, value in (
+        ("committee", where.committee),
+        ("session", where.session),
+        ("status", where.status),
+        ("category", where.category),
+        ("item_id", where.item_id),
+    ):
+        if value is not None:
+            conditions.append(f"v.{column} = :{column}")
+            params[column] = value
+    if where.organization is not None:
+        conditions.append("v.organizations @> ARRAY[CAST(:organization AS text)]")
+        params["organization"] = where.organization
+    if where.item_ids is not None:
+        conditions.append("v.item_id = ANY(CAST(:item_ids AS uuid[]))")
+        params["item_ids"] = list(where.item_ids)
+    conditions.extend(_date_conditions(kind, where, params))
+    if tsquery is not None:
+        conditions.append("v.search @@ CAST(:tsquery AS tsquery)")
+        params["tsquery"] = tsquery
+    if not viewer.cleared:
+        conditions.append(f"NOT {restricted('v')}")
+    return source, conditions, params
+
+
+def _date_conditions(kind: Kind, where: StateFilter, params: dict[str, Any]) -> list[str]:
+    conditions = []
+    if kind == "item":  # the item's target period overlaps the range
+        if where.date_from is not None:
+            conditions.append(
+                "coalesce((v.state ->> 'period_end')::date, 'infinity'::date) >= :date_from"
+            )
+            params["date_from"] = _as_date(where.date_from)
+        if where.date_to is not None:
+            conditions.append(
+                "coalesce((v.state ->> 'period_start')::date, '-infinity'::date) <= :date_to"
+            )
+            params["date_to"] = _as_date(where.date_to)
+        return conditions
+    if where.date_from is not None:
+        conditions.append("v.date >= :date_from")
+        params["date_from"] = _as_moment(where.date_from)
+    if where.date_to is not None:
+        conditions.append("v.date <= :date_to")
+        params["date_to"] = _as_moment(where.date_to, end=True)
+    return conditions
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _as_moment(value: date | datetime, *, end: bool = False) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time.max if end else time.min, tzinfo=UTC)
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"

@@ -1,0 +1,13 @@
+"""What a query can be refused for; the API turns these into precise 4xx answers."""
+
+
+class ArchiveError(Exception):
+    """Base of the archive's errors: the message says precisely what is wrong."""
+
+
+class NotFound(ArchiveError):
+    """Nothing with that key (or it is restricted from this caller)."""
+
+
+class BadQuery(ArchiveError):
+    """The parameters cannot be answered as given."""

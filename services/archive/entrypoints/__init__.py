@@ -1,0 +1,1 @@
+"""How the archive is driven: its broker consumer, its HTTP API, its command line."""

@@ -1,0 +1,1 @@
+"""The archive's internal query API (``/api/v1``)."""

@@ -1,0 +1,79 @@
+"""``GET /api/v1/search``: one ranked search across items, hearings, meetings and events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+
+from services.archive.entrypoints.api.dependencies import (
+    ArchiveDep,
+    FormatDep,
+    ViewerDep,
+    audit,
+    aware,
+)
+from services.archive.entrypoints.api.formats import stream
+from services.archive.entrypoints.api.presenters import SEARCH_COLUMNS, search_document
+from services.archive.handlers import queries
+from services.archive.handlers.filters import EventFilter
+
+router = APIRouter(prefix="/api/v1", tags=["search"])
+SearchKind = Literal["item", "hearing", "meeting", "event"]
+
+EXAMPLE = {
+    "kind": "item",
+    "id": "5a1e2b3c-4d5e-4f60-8172-93a4b5c6d7e8",
+    "source": None,
+    "type": "workplan.item.updated.v1",
+    "subject": "item/5a1e2b3c-4d5e-4f60-8172-93a4b5c6d7e8",
+    "time": "2026-01-22T09:30:00+00:00",
+    "title": {"az": "Ədalət naminə Xocalıya kampaniyası", "en": "Justice for Khojaly campaign"},
+    "rank": 0.61,
+    "snippet": "Ədalət naminə <mark>Xocalıya</mark> kampaniyası",
+}
+
+
+@router.get(
+    "/search",
+    summary="Ranked search with highlighted snippets",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Best matches first (JSON array, CSV or JSON Lines)",
+            "content": {"application/json": {"example": [EXAMPLE]}},
+        },
+        422: {"description": "No words to search for, or a malformed parameter"},
+    },
+)
+async def search(
+    request: Request,
+    archive: ArchiveDep,
+    viewer: ViewerDep,
+    chosen: FormatDep,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=500,
+            description="Words to find, all of them. Azerbaijani-aware: `xocali` finds "
+            "`Xocalı`, `istanbul` finds `İstanbul`; English and Russian words also match "
+            "their other forms.",
+        ),
+    ],
+    kind: Annotated[
+        list[SearchKind] | None, Query(description="Only these kinds (repeatable).")
+    ] = None,
+    time_from: Annotated[datetime | None, Query(description="Events at or after.")] = None,
+    time_to: Annotated[datetime | None, Query(description="Events at or before.")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> StreamingResponse:
+    """Each kind's newest matches are ranked together (`ts_rank`, titles weigh most);
+    matched words are wrapped in `<mark>` in the snippet (the rest is HTML-escaped)."""
+    where = EventFilter(time_from=aware(time_from, "time_from"), time_to=aware(time_to, "time_to"))
+    kinds = kind or ["item", "hearing", "meeting", "event"]
+    rows = await queries.search(archive.queries, q, viewer, kinds=kinds, where=where, limit=limit)
+    await audit(request, archive, viewer, rows)
+    return stream([search_document(row) for row in rows], chosen, SEARCH_COLUMNS)

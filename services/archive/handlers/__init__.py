@@ -1,0 +1,1 @@
+"""The archive's service layer: ingest batches, rebuild read models, answer queries."""

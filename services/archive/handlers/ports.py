@@ -1,0 +1,81 @@
+"""What the handlers need from storage; the adapters implement it on PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, Self
+
+from services.archive.domain.projections import Kind, Projection
+from services.archive.domain.records import ArchivedEvent
+from services.archive.handlers.filters import Cursor, EventFilter, Page, StateFilter, Viewer
+
+Row = dict[str, Any]
+
+
+class ArchiveWriter(Protocol):
+    async def append(
+        self, records: Sequence[ArchivedEvent], projections: Sequence[Projection]
+    ) -> set[tuple[str, str]]:
+        """In one transaction: record the events not seen before (inbox) in the log, apply
+        the projections of those to the read models; return the keys that were new."""
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """An event read back from the log: its JSON, its time, its position."""
+
+    envelope: str
+    time: datetime
+    position: int
+
+
+class ReadModelRebuild(Protocol):
+    """One transaction that empties the read models and replays the log into them."""
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, *exc: Any) -> None: ...
+    async def reset(self) -> int:
+        """Empty the read models; return how many known events the log holds."""
+
+    def replay(self, batch_size: int) -> AsyncIterator[list[LoggedEvent]]: ...
+    async def apply(self, applied: Sequence[tuple[Projection, datetime, int]]) -> None: ...
+    async def count_organizations(self) -> None: ...
+
+
+class ArchiveQueries(Protocol):
+    """Reads of the log and the read models; rows are plain dicts."""
+
+    async def text_query(self, terms: Sequence[str]) -> tuple[str, set[str]]: ...
+    async def events(
+        self,
+        where: EventFilter,
+        viewer: Viewer,
+        *,
+        tsquery: str | None,
+        limit: int,
+        cursor: Cursor | None = None,
+        oldest_first: bool = False,
+    ) -> list[Row]: ...
+    async def ranked_events(
+        self, where: EventFilter, viewer: Viewer, *, tsquery: str, candidates: int
+    ) -> list[Row]: ...
+    async def states(
+        self,
+        kind: Kind,
+        where: StateFilter,
+        viewer: Viewer,
+        page: Page,
+        *,
+        tsquery: str | None,
+        key: str | None = None,
+    ) -> list[Row]: ...
+    async def ranked_states(
+        self, kind: Kind, viewer: Viewer, *, tsquery: str, candidates: int
+    ) -> list[Row]: ...
+    async def timeline(
+        self, item_id: uuid.UUID, viewer: Viewer, as_of: datetime | None
+    ) -> list[Row]: ...
+    async def organization(self, code: str) -> Row | None: ...

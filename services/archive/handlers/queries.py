@@ -1,0 +1,206 @@
+"""Answers of the query API, composed from the log and the read models."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from services.archive.domain.errors import BadQuery, NotFound
+from services.archive.domain.folding import query_terms
+from services.archive.domain.projections import Kind
+from services.archive.domain.snippets import snippet, texts_of
+from services.archive.handlers.filters import (
+    KINDS,
+    Cursor,
+    EventFilter,
+    Page,
+    StateFilter,
+    Viewer,
+)
+from services.archive.handlers.ports import ArchiveQueries, Row
+
+SEARCH_CANDIDATES = 100
+"""Newest matches of each kind that are ranked; ranking never sorts every match."""
+EVERYTHING = Page(limit=10_000)
+
+
+@dataclass(frozen=True)
+class TextQuery:
+    tsquery: str
+    lexemes: set[str]
+
+
+async def text_query(queries: ArchiveQueries, text: str) -> TextQuery:
+    terms = query_terms(text)
+    if not terms:
+        raise BadQuery(f"the text query {text!r} has no words to search for")
+    tsquery, lexemes = await queries.text_query(terms)
+    if not tsquery:
+        raise BadQuery(f"the text query {text!r} has only words too common to search for")
+    return TextQuery(tsquery, lexemes)
+
+
+async def list_events(
+    queries: ArchiveQueries, where: EventFilter, viewer: Viewer, limit: int, cursor: Cursor | None
+) -> tuple[list[Row], Cursor | None]:
+    """A page of events, newest first, and the cursor of the next page (if there may be one)."""
+    if where.time_from and where.time_to and where.time_from > where.time_to:
+        raise BadQuery("time_from is after time_to")
+    tsquery = (await text_query(queries, where.text)).tsquery if where.text else None
+    rows = await queries.events(where, viewer, tsquery=tsquery, limit=limit, cursor=cursor)
+    following = Cursor(rows[-1]["time"], rows[-1]["position"]) if len(rows) == limit else None
+    return rows, following
+
+
+async def list_states(
+    queries: ArchiveQueries, kind: Kind, where: StateFilter, viewer: Viewer, page: Page
+) -> list[Row]:
+    if where.date_from and where.date_to and where.date_from > where.date_to:
+        raise BadQuery("date_from is after date_to")
+    tsquery = (await text_query(queries, where.text)).tsquery if where.text else None
+    return await queries.states(kind, where, viewer, page, tsquery=tsquery)
+
+
+async def get_state(
+    queries: ArchiveQueries, kind: Kind, key: str, viewer: Viewer, as_of: datetime | None
+) -> Row:
+    """One item, hearing or meeting, now or as of a moment; hidden restricted ones are 404."""
+    where = StateFilter(as_of=as_of)
+    rows = await queries.states(kind, where, viewer, Page(limit=1), tsquery=None, key=key)
+    if not rows:
+        moment = f" as of {as_of.isoformat()}" if as_of else ""
+        raise NotFound(f"no {kind} {key}{moment}")
+    return rows[0]
+
+
+@dataclass(frozen=True)
+class ItemDetail:
+    item: Row
+    hearings: list[Row]
+    meetings: list[Row]
+    timeline: list[Row]
+
+    @property
+    def rows(self) -> list[Row]:
+        return [self.item, *self.hearings, *self.meetings, *self.timeline]
+
+
+async def item_detail(
+    queries: ArchiveQueries, item_id: uuid.UUID, viewer: Viewer, as_of: datetime | None
+) -> ItemDetail:
+    item = await get_state(queries, "item", str(item_id), viewer, as_of)
+    where = StateFilter(item_id=item_id, as_of=as_of)
+    return ItemDetail(
+        item=item,
+        hearings=await queries.states("hearing", where, viewer, EVERYTHING, tsquery=None),
+        meetings=await queries.states("meeting", where, viewer, EVERYTHING, tsquery=None),
+        timeline=await queries.timeline(item_id, viewer, as_of),
+    )
+
+
+async def search(
+    queries: ArchiveQueries,
+    text: str,
+    viewer: Viewer,
+    *,
+    kinds: Sequence[str],
+    where: EventFilter,
+    limit: int,
+) -> list[Row]:
+    """One ranked list across items, hearings, meetings and events, with snippets.
+
+    Each kind gives its newest matches (at most :data:`SEARCH_CANDIDATES`); those are
+    ranked by ``ts_rank`` and the best ``limit`` returned, newer first among equals.
+    """
+    query = await text_query(queries, text)
+    found: list[Row] = []
+    for kind in KINDS:
+        if kind in kinds:
+            rows = await queries.ranked_states(
+                kind, viewer, tsquery=query.tsquery, candidates=SEARCH_CANDIDATES
+            )
+            found.extend({**row, "kind": kind, "time": row["updated_at"]} for row in rows)
+    if "event" in kinds:
+        rows = await queries.ranked_events(
+            where, viewer, tsquery=query.tsquery, candidates=SEARCH_CANDIDATES
+        )
+        for row in rows:
+            envelope = json.loads(row["envelope"])
+            found.append({**row, "kind": "event", "state": envelope.get("data")})
+    found.sort(key=lambda row: (-float(row["rank"]), -row["time"].timestamp()))
+    best = found[:limit]
+    for row in best:
+        row["snippet"] = snippet(texts_of(row.get("state")), query.lexemes)
+    return best
+
+
+async def organization_activity(
+    queries: ArchiveQueries, code: str, where: StateFilter, viewer: Viewer, limit: int
+) -> tuple[Row, list[Row]]:
+    """The organisation's counts and its items, hearings and meetings, newest first."""
+    organization = await queries.organization(code)
+    if organization is None:
+        raise NotFound(f"no event names the organisation {code}")
+    scoped = StateFilter(
+        committee=where.committee,
+        session=where.session,
+        organization=code,
+        date_from=where.date_from,
+        date_to=where.date_to,
+        text=where.text,
+        as_of=where.as_of,
+    )
+    activity: list[Row] = []
+    for kind in KINDS:
+        for row in await list_states(queries, kind, scoped, viewer, Page(limit=limit)):
+            activity.append({**row, "kind": kind})
+    activity.sort(key=_activity_time, reverse=True)
+    return organization, activity[:limit]
+
+
+def _activity_time(row: Row) -> float:
+    moment = row.get("date") or row["updated_at"]
+    return float(moment.timestamp())
+
+
+async def work_plan_report(
+    queries: ArchiveQueries, committee: str, session: str, viewer: Viewer
+) -> dict[str, Any]:
+    """A session's plan: items by status, each with its hearings and meetings."""
+    where = StateFilter(committee=committee, session=session)
+    items = await queries.states("item", where, viewer, EVERYTHING, tsquery=None)
+    if not items:
+        raise NotFound(f"no items of committee {committee} in session {session}")
+    linked = StateFilter(item_ids=tuple(item["item_id"] for item in items))
+    hearings = await queries.states("hearing", linked, viewer, EVERYTHING, tsquery=None)
+    meetings = await queries.states("meeting", linked, viewer, EVERYTHING, tsquery=None)
+    by_status: dict[str, list[Row]] = {}
+    for item in sorted(items, key=lambda row: (row["state"].get("ref") or "", row["key"])):
+        item_id = item["item_id"]
+        by_status.setdefault(item["status"] or "unknown", []).append(
+            {
+                **item,
+                "hearings": [h for h in hearings if h["item_id"] == item_id],
+                "meetings": [m for m in meetings if m["item_id"] == item_id],
+            }
+        )
+    return {
+        "committee": committee,
+        "session": session,
+        "items": len(items),
+        "by_status": {status: len(rows) for status, rows in by_status.items()},
+        "statuses": by_status,
+    }
+
+
+def restricted_subjects(rows: Sequence[Row]) -> list[str]:
+    """Subjects of the rows that are restricted (to be written to the access log)."""
+    subjects = []
+    for row in rows:
+        if row.get("restricted"):
+            subjects.append(row.get("subject") or f"{row.get('kind', 'state')}/{row.get('key')}")
+    return subjects
