@@ -196,14 +196,20 @@ async def test_items_filters_and_detail_with_timeline(archive_client, reader, sc
         str(scenario.cancelled): "cancelled",
     }
     assert [m["meeting_id"] for m in detail["meetings"]] == [detail["meetings"][0]["meeting_id"]]
-    assert [e["type"] for e in detail["timeline"]] == [
-        "workplan.item.created.v1",
-        "workplan.hearing.scheduled.v1",
-        "workplan.hearing.scheduled.v1",
-        "workplan.meeting.held.v1",
-        "workplan.hearing.rescheduled.v1",
-        "workplan.hearing.cancelled.v1",
-    ]
+    timeline = detail["timeline"]
+    times = [datetime.fromisoformat(e["time"]) for e in timeline]
+    assert times == sorted(times)  # oldest first; events of the same instant in arrival order
+    by_time = [(time, e["type"]) for time, e in zip(times, timeline, strict=True)]
+    assert sorted(by_time) == sorted(
+        [
+            (T1, "workplan.item.created.v1"),
+            (T2, "workplan.hearing.scheduled.v1"),
+            (T2, "workplan.hearing.scheduled.v1"),
+            (T2, "workplan.meeting.held.v1"),
+            (T3, "workplan.hearing.rescheduled.v1"),
+            (T3, "workplan.hearing.cancelled.v1"),
+        ]
+    )
     meetings = await get_json(archive_client, "/api/v1/meetings?organization=MFA", reader)
     assert [m["item_id"] for m in meetings] == [str(scenario.item)]
 

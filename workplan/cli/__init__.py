@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from services.archive.entrypoints import cli as archive_cli
+from services.notifier.entrypoints.cli import app as notifier_admin
 from services.planner.entrypoints.cli import import_command
 from workplan.cli import contract_docs, dead_letters, events, running, tokens
 
@@ -21,6 +22,8 @@ archive_app = typer.Typer(help="The archive: run it, or rebuild its read models.
 archive_app.callback(invoke_without_command=True)(running.archive)
 archive_app.command("rebuild")(archive_cli.rebuild)
 app.add_typer(archive_app, name="archive")
+app.command("notifier")(running.notifier)
+app.add_typer(notifier_admin, name="notifier-admin")
 app.command("import")(import_command)
 app.command("publish")(events.publish)
 app.add_typer(tokens.app, name="tokens")

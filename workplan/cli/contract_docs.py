@@ -18,6 +18,8 @@ def render_asyncapi() -> dict[str, str]:
     """File name → YAML, one AsyncAPI document per service, generated from its app."""
     from services.archive.main import asyncapi as archive_asyncapi  # noqa: PLC0415
     from services.archive.settings import ArchiveSettings  # noqa: PLC0415
+    from services.notifier.main import asyncapi as notifier_asyncapi  # noqa: PLC0415
+    from services.notifier.settings import NotifierSettings  # noqa: PLC0415
     from services.planner.main import asyncapi as planner_asyncapi  # noqa: PLC0415
     from services.planner.settings import PlannerSettings  # noqa: PLC0415
 
@@ -25,6 +27,7 @@ def render_asyncapi() -> dict[str, str]:
     documents = {
         "planner.yaml": planner_asyncapi(PlannerSettings.model_construct()),
         "archive.yaml": archive_asyncapi(ArchiveSettings.model_construct()),
+        "notifier.yaml": notifier_asyncapi(NotifierSettings.model_construct()),
     }
     return {
         name: _stable_yaml(document.to_specification().to_jsonable())

@@ -27,6 +27,7 @@ SAMPLE = (
 SERVICES = {
     "planner": ("WORKPLAN_PLANNER_HOST", "WORKPLAN_PLANNER_PORT", "127.0.0.1", 8001),
     "archive": ("WORKPLAN_ARCHIVE_HOST", "WORKPLAN_ARCHIVE_PORT", "127.0.0.1", 8002),
+    "notifier": ("WORKPLAN_NOTIFIER_HOST", "WORKPLAN_NOTIFIER_PORT", "127.0.0.1", 8003),
 }
 """Every service that exists, with where its HTTP API listens by default."""
 
@@ -52,6 +53,13 @@ def archive(ctx: typer.Context) -> None:
         from services.archive.main import run  # noqa: PLC0415
 
         run()
+
+
+def notifier() -> None:
+    """Run the notifier: HTTP API, consumer, delivery and digest workers in one process."""
+    from services.notifier.main import run  # noqa: PLC0415
+
+    run()
 
 
 def up(

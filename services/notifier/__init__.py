@@ -1,0 +1,1 @@
+"""The notifier: recipients, subscriptions, and notifications by e-mail, webhook and inbox."""

@@ -1,0 +1,107 @@
+"""Signed webhooks (Standard Webhooks) over httpx.
+
+Each request carries ``webhook-id`` (the delivery id, the same on every retry, so the
+receiver can drop a repeat), ``webhook-timestamp`` and ``webhook-signature`` (HMAC-SHA256
+of ``id.timestamp.body`` with the endpoint's ``whsec_`` secret). 2xx is success; 410 Gone
+disables the endpoint; anything else is retried, no sooner than a ``Retry-After`` says.
+Secrets are never logged; redirects are not followed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+
+import httpx
+from standardwebhooks import Webhook
+
+from services.notifier.domain.deliveries import AttemptResult, DueDelivery
+
+CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
+USER_AGENT = "Workplan-Notifier/0.1 (Standard Webhooks)"
+RESPONSE_EXCERPT = 300
+
+
+class HttpWebhookSender:
+    def __init__(self, *, timeout: float = 10.0, concurrency: int = 16) -> None:
+        self._timeout = timeout
+        self._slots = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> HttpWebhookSender:
+        self._client = httpx.AsyncClient(
+            timeout=self._timeout,
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=self._concurrency),
+            headers={"user-agent": USER_AGENT},
+        )
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def send(self, due: DueDelivery) -> AttemptResult:
+        if self._client is None:
+            raise RuntimeError("HttpWebhookSender is used outside `async with`")
+        if not due.endpoint_secret:
+            return AttemptResult.permanent("the webhook endpoint has no secret")
+        headers = signed_headers(str(due.id), due.content, due.endpoint_secret, datetime.now(UTC))
+        async with self._slots:
+            try:
+                async with self._client.stream(
+                    "POST", due.target, content=due.content, headers=headers
+                ) as response:
+                    excerpt = await _excerpt(response)
+            except httpx.TimeoutException:
+                return AttemptResult.transient(f"no answer within {self._timeout:g} s")
+            except httpx.HTTPError as exc:
+                return AttemptResult.transient(f"request failed: {type(exc).__name__}: {exc}")
+        status = response.status_code
+        said = f"HTTP {status}" + (f": {excerpt}" if excerpt else "")
+        if 200 <= status < 300:
+            return AttemptResult.sent(said)
+        if status == 410:
+            return AttemptResult.gone(f"{said} (the endpoint is disabled)")
+        return AttemptResult.transient(said, retry_after(response.headers.get("retry-after")))
+
+
+def signed_headers(message_id: str, body: bytes, secret: str, at: datetime) -> dict[str, str]:
+    signature = Webhook(secret).sign(message_id, at, body.decode())
+    return {
+        "content-type": CONTENT_TYPE,
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": signature,
+    }
+
+
+def retry_after(value: str | None, now: datetime | None = None) -> timedelta | None:
+    """``Retry-After`` as seconds or an HTTP date; ``None`` when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(timedelta(0), when - (now or datetime.now(UTC)))
+
+
+async def _excerpt(response: httpx.Response) -> str:
+    read = b""
+    async for chunk in response.aiter_bytes():
+        read += chunk
+        if len(read) >= RESPONSE_EXCERPT:
+            break
+    return " ".join(read[:RESPONSE_EXCERPT].decode(errors="replace").split())

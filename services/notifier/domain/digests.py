@@ -1,0 +1,44 @@
+"""The daily digest: notices of digest subscriptions gathered and sent once a day.
+
+Each recipient's digest for a day holds the entries that arrived before that day's digest
+hour in the recipient's time zone and were in no earlier digest.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+DIGEST_SOURCE = "urn:workplan:notifier"
+"""The event source of digest deliveries: their key is (this, ``digest/<day>``, recipient)."""
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    recipient_id: uuid.UUID
+    event_source: str
+    event_id: str
+    event_type: str
+    headline: str
+    details: str
+    link: str
+    restricted: bool
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def digest_key(day: date) -> str:
+    return f"digest/{day.isoformat()}"
+
+
+def cutoff(day: date, hour: int, zone: ZoneInfo) -> datetime:
+    """The moment the digest of ``day`` is made: its digest hour, in the recipient's zone."""
+    return datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC)
+
+
+def digest_day_due(now: datetime, hour: int, zone: ZoneInfo) -> date | None:
+    """The local day whose digest is due now, or ``None`` before the digest hour."""
+    local = now.astimezone(zone)
+    return local.date() if local.hour >= hour else None

@@ -1,0 +1,69 @@
+"""``workplan notifier-admin``: what an operator types, against the real database."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from typer.testing import CliRunner
+
+from services.notifier.entrypoints.cli import app
+
+
+@pytest.fixture
+def cli_env(notifier_settings, notifier, monkeypatch):
+    monkeypatch.setenv("WORKPLAN_DATABASE_URL", notifier_settings.database_url.get_secret_value())
+    monkeypatch.setenv("WORKPLAN_AMQP_URL", notifier_settings.amqp_url.get_secret_value())
+    monkeypatch.chdir("/")  # no .env of the working tree
+    monkeypatch.setenv("COLUMNS", "250")  # room for the tables
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_an_operator_manages_recipients_subscriptions_webhooks_and_deliveries(cli_env):
+    code, out = invoke("recipients", "add", "--name", "Ops", "--email", "ops@example.gov.az")
+    assert code == 0, out
+    recipient = out.strip()
+    uuid.UUID(recipient)
+    code, out = invoke("recipients", "list")
+    assert "ops@example.gov.az" in out
+
+    code, out = invoke(
+        "webhooks", "add", "--recipient", recipient, "--url", "https://x.example.az/h"
+    )
+    assert code == 0, out
+    assert "secret: whsec_" in out
+    code, out = invoke(
+        "subscriptions", "add", "--recipient", recipient, "--channel", "webhook",
+        "--event-type", "workplan.hearing.*",
+    )  # fmt: skip
+    assert code == 0, out
+    subscription = out.strip()
+    assert invoke("subscriptions", "mute", subscription)[0] == 0
+    code, out = invoke("subscriptions", "list", "--recipient", recipient)
+    assert "workplan.hearing.*" in out
+    assert "True" in out
+
+    code, out = invoke("mandatory", "add", "--event-type", "workplan.hearing.cancelled.*")
+    assert code == 0, out
+    assert "workplan.hearing.cancelled.*" in invoke("mandatory", "list")[1]
+
+    code, out = invoke("deliveries", "failed")
+    assert "0 delivery(ies) not delivered" in out
+    assert invoke("digest", "run", "--date", "2026-03-01")[1].strip() == "queued 0 digest(s)"
+
+
+def test_mistakes_are_refused_with_the_reason(cli_env):
+    code, out = invoke("recipients", "add", "--name", "X", "--email", "nope")
+    assert code == 1
+    assert "not an e-mail address" in out
+    code, out = invoke("subscriptions", "add", "--recipient", str(uuid.uuid4()), "--channel", "fax")
+    assert code == 2
+    code, out = invoke("deliveries", "resend", str(uuid.uuid4()))
+    assert code == 1
+    assert "does not exist" in out
+    code, _ = invoke("digest", "run", "--date", "tomorrow")
+    assert code == 2
