@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import gc
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -151,7 +153,23 @@ async def publish_burst(url: str, exchange_name: str, events: list[CloudEvent]) 
         return time.perf_counter() - started
 
 
-async def main(count: int) -> None:
+class _GcTimer:
+    """Time spent in the garbage collector (a ``gc.callbacks`` entry)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.full = 0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+            self.full += info["generation"] == 2
+
+
+async def main(count: int, profile: str | None = None) -> None:
     base = ArchiveSettings()
     run = uuid.uuid4().hex[:8]
     server = make_url(base.database_url.get_secret_value())
@@ -174,7 +192,12 @@ async def main(count: int) -> None:
         await archive.publisher.connect()
         consumer = ArchiveConsumer(archive)
         stop = asyncio.Event()
+        profiler = cProfile.Profile() if profile else None
+        collector = _GcTimer()
+        gc.callbacks.append(collector)
         cpu_before = time.process_time()
+        if profiler is not None:
+            profiler.enable()
         worker = asyncio.create_task(consumer.run(stop))
         database = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
         first = last = None
@@ -186,6 +209,9 @@ async def main(count: int) -> None:
                 first = time.perf_counter()
         last = time.perf_counter()
         cpu = time.process_time() - cpu_before
+        gc.callbacks.remove(collector)
+        if profiler is not None:
+            profiler.disable()
         stop.set()
         await worker
         assert first is not None
@@ -201,8 +227,15 @@ async def main(count: int) -> None:
         await database.close()
         print(f"archived {stored:,} events; read models: {dict(read_models)}")
         print(f"consumer process CPU: {cpu / count * 1e6:.0f} µs per event")
+        print(
+            f"  of which garbage collection: {collector.seconds / count * 1e6:.0f} µs per event "
+            f"({collector.full} full collections)"
+        )
         print(f"ingest, first to last commit (polled): {count / (last - first):,.0f} events/s")
         print(f"ingest, first to last commit (database clock): {count / float(span):,.0f} events/s")
+        if profiler is not None and profile:
+            profiler.dump_stats(profile)
+            print(f"profile of the consume phase (cProfile, slows it down): {profile}")
     finally:
         await archive.publisher.close()
         await archive.engine.dispose()
@@ -224,4 +257,10 @@ async def main(count: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=100_000)
-    asyncio.run(main(parser.parse_args().events))
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="write cProfile stats of the consume phase to FILE (the figures are then slower)",
+    )
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.events, arguments.profile))

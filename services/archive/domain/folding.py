@@ -13,31 +13,39 @@ from __future__ import annotations
 
 import re
 
-_AZ_UPPER = str.maketrans({"İ": "i", "I": "ı"})
-_FOLD = str.maketrans(
-    {
-        "ə": "e",
-        "ı": "i",
-        "ö": "o",
-        "ü": "u",
-        "ş": "s",
-        "ç": "c",
-        "ğ": "g",
-        "ё": "е",
-        "\u0307": None,  # a combining dot above left by other scripts' capitals
-    }
+_AZ_UPPER = (("İ", "i"), ("I", "ı"))
+_FOLD = (
+    ("ə", "e"),
+    ("ı", "i"),
+    ("ö", "o"),
+    ("ü", "u"),
+    ("ş", "s"),
+    ("ç", "c"),
+    ("ğ", "g"),
+    ("ё", "е"),
+    ("\u0307", ""),  # a combining dot above left by other scripts' capitals
 )
+"""Letter by letter; no replacement produces a letter replaced later, so applying them one
+after another equals one simultaneous mapping. ``str.replace`` is many times faster than
+``str.translate`` with a mapping on non-ASCII text (search text is folded per event)."""
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def az_lower(text: str) -> str:
     """Lower-case with Azerbaijani rules: ``İ→i``, ``I→ı``; everything else as Unicode does."""
-    return text.translate(_AZ_UPPER).lower()
+    for letter, lowered in _AZ_UPPER:
+        if letter in text:
+            text = text.replace(letter, lowered)
+    return text.lower()
 
 
 def fold(text: str) -> str:
     """The search form of a text: Azerbaijani lower-casing, then letters folded to ASCII."""
-    return az_lower(text).translate(_FOLD)
+    text = az_lower(text)
+    for letter, folded in _FOLD:
+        if letter in text:
+            text = text.replace(letter, folded)
+    return text
 
 
 def words(text: str) -> list[str]:

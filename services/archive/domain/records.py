@@ -153,36 +153,61 @@ def verbatim_envelope(event: CloudEvent, body: bytes, mode: Mode) -> str:
 def search_text(data: Any) -> SearchText:
     """Every piece of text in the data, by language where the data says which."""
     found = SearchText()
-    _collect(data, found, key=None, title=False)
+    _collect(data, found, title=False)
     return found
 
 
-def _collect(value: Any, found: SearchText, *, key: str | None, title: bool) -> None:
+def _collect(value: Any, found: SearchText, *, title: bool) -> None:
     if isinstance(value, str):
         if value.strip() and not _NOT_TEXT_VALUE.match(value):
             found.add(value, language=None, title=title)
     elif isinstance(value, dict):
         if value and all(
-            isinstance(k, str) and _LANGUAGE.match(k) and isinstance(v, str)
-            for k, v in value.items()
+            isinstance(k, str) and _is_language(k) and isinstance(v, str) for k, v in value.items()
         ):
             for language, text in value.items():
                 found.add(text, language=language, title=title)
             return
         for name, inner in value.items():
             if _is_text_key(name):
-                _collect(inner, found, key=name, title=title or name == "title")
+                _collect(inner, found, title=title or name == "title")
     elif isinstance(value, list):
         for inner in value:
-            _collect(inner, found, key=key, title=title)
+            _collect(inner, found, title=title)
+
+
+_MEMO_LIMIT = 4096
+"""Entries per memo below (keys of at most 64 characters): the keys, language tags and
+codes events use are few; a flood of new ones only stops memoising, never changes an
+answer."""
+_TEXT_KEYS: dict[str, bool] = {}
+_LANGUAGES: dict[str, bool] = {}
+_ORGANIZATIONS: dict[str, bool] = {}
+
+
+def _memo(memo: dict[str, bool], key: str, compute: Any) -> bool:
+    answer = memo.get(key)
+    if answer is None:
+        answer = bool(compute(key))
+        if len(memo) < _MEMO_LIMIT and len(key) <= 64:
+            memo[key] = answer
+    return answer
+
+
+def _is_language(tag: str) -> bool:
+    return _memo(_LANGUAGES, tag, _LANGUAGE.match)
 
 
 def _is_text_key(name: object) -> bool:
-    return (
-        isinstance(name, str)
-        and name not in _NOT_TEXT_KEYS
-        and not name.endswith(_NOT_TEXT_SUFFIXES)
-    )
+    return isinstance(name, str) and _memo(_TEXT_KEYS, name, _text_key)
+
+
+def _text_key(name: str) -> bool:
+    return name not in _NOT_TEXT_KEYS and not name.endswith(_NOT_TEXT_SUFFIXES)
+
+
+def _is_organization(code: object) -> bool:
+    return isinstance(code, str) and _memo(_ORGANIZATIONS, code, _ORGANIZATION.match)
 
 
 def _joined(parts: list[str]) -> str:
@@ -198,9 +223,7 @@ def _organizations(fields: dict[str, Any]) -> tuple[str, ...]:
     codes = fields.get("organizations")
     if not isinstance(codes, list):
         return ()
-    return tuple(
-        dict.fromkeys(code for code in codes if isinstance(code, str) and _ORGANIZATION.match(code))
-    )
+    return tuple(dict.fromkeys([code for code in codes if _is_organization(code)]))
 
 
 def _classification(fields: dict[str, Any]) -> str | None:
