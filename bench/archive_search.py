@@ -5,10 +5,10 @@ database (removed afterwards) with N multilingual events (Azerbaijani, English, 
 a few words in most events, a long tail of rarer ones, a handful of very rare names such
 as Xocalı) spread over three years, generated in SQL with the same search document the
 archive builds, plus read models (an item per 10 events, a hearing and a meeting per 5).
-Then it runs the real query code (``services.archive.handlers.queries`` on
-``SqlArchiveQueries``, through an engine with ``plan_cache_mode=force_custom_plan``) for
-rare and common words, with and without a date range, after a warm-up, and prints
-p50/p95 per case.
+Then it asks the archive's real HTTP API (``create_app``, served in process through
+httpx's ASGI transport: token, validation, query, JSON) for rare and common words, with
+and without a date range, one request at a time after a warm-up, and prints p50/p95 per
+case.
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ import uuid
 from datetime import UTC, datetime
 
 import asyncpg
+import httpx
+from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 from migrations.runner import upgrade
 from services.archive.adapters.log_writer import SEARCH_DOCUMENT
-from services.archive.adapters.repositories import SqlArchiveQueries
-from services.archive.handlers import queries
-from services.archive.handlers.filters import EventFilter, Viewer
+from services.archive.main import create_app
 from services.archive.settings import ArchiveSettings
-from shared.db.engine import create_engine
+from shared.auth.tokens import mint_token
 
 FOLD = "translate(lower(translate({0}, 'İI', 'iı')), 'əıöüşçğё', 'eiouscgе')"
 FIRST = datetime(2024, 1, 1, tzinfo=UTC)
@@ -160,44 +160,48 @@ RANGES = {
 
 
 async def measure(url: str, runs: int) -> None:
-    engine = create_engine(url, application_name="bench", pool_size=2)
-    archive = SqlArchiveQueries(engine)
-    viewer = Viewer(principal="bench", cleared=False)
+    """Time each case through the archive's HTTP API (the whole FastAPI app in process:
+    token check, parameter validation, the query, JSON streaming), one request at a time."""
+    settings = ArchiveSettings(database_url=SecretStr(url))
+    application = create_app(settings)
+    headers = {
+        "Authorization": f"Bearer {mint_token(settings, subject='bench', scopes=['archive:read'])}"
+    }
+    transport = httpx.ASGITransport(app=application)
+    http = httpx.AsyncClient(transport=transport, base_url="http://archive", headers=headers)
 
-    async def events_q(word: str, window: tuple[datetime | None, datetime | None]) -> int:
-        where = EventFilter(time_from=window[0], time_to=window[1], text=word)
-        rows, _ = await queries.list_events(archive, where, viewer, 50, None)
-        return len(rows)
-
-    async def search(word: str, window: tuple[datetime | None, datetime | None]) -> int:
-        where = EventFilter(time_from=window[0], time_to=window[1])
-        kinds = ["item", "hearing", "meeting", "event"]
-        rows = await queries.search(archive, word, viewer, kinds=kinds, where=where, limit=20)
-        return len(rows)
+    async def get(path: str, word: str, window: tuple[datetime | None, datetime | None]) -> int:
+        params: dict[str, str | int] = {"q": word, "limit": 50 if path == "/events" else 20}
+        if window[0] is not None and window[1] is not None:
+            params |= {"time_from": window[0].isoformat(), "time_to": window[1].isoformat()}
+        response = await http.get(f"/api/v1{path}", params=params)
+        response.raise_for_status()
+        return len(response.json())
 
     try:
-        for endpoint, call in (("/events?q=", events_q), ("/search", search)):
+        for path in ("/events", "/search"):
             for words in CASES.values():  # warm-up
                 for word in words:
                     for window in RANGES.values():
-                        await call(word, window)
+                        await get(path, word, window)
             for case, words in CASES.items():
                 for label, window in RANGES.items():
                     timings, found = [], 0
                     for run in range(runs):
                         word = words[run % len(words)]
                         started = time.perf_counter()
-                        found += await call(word, window)
+                        found += await get(path, word, window)
                         timings.append((time.perf_counter() - started) * 1000)
                     cuts = statistics.quantiles(timings, n=20)
                     print(
-                        f"{endpoint:12} {case:6} {label:18} "
+                        f"{path + '?q=':12} {case:6} {label:18} "
                         f"p50 {statistics.median(timings):6.1f} ms"
                         f"  p95 {cuts[18]:6.1f} ms  max {max(timings):6.1f} ms"
                         f"  (avg {found / runs:.0f} rows)"
                     )
     finally:
-        await engine.dispose()
+        await http.aclose()
+        await application.state.archive.engine.dispose()
 
 
 async def main(count: int, runs: int) -> None:

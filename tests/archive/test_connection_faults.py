@@ -1,0 +1,84 @@
+"""The archive's consumer through broker connection faults, on the real broker.
+
+A proxy between the archive and RabbitMQ closes the consumer's connection in the middle
+of a stream of events, as a broker restart would. The consumer must come back by itself,
+archive every event exactly once, and leave nothing unacknowledged on its queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import aio_pika
+import httpx
+from fastapi import FastAPI
+from pydantic import SecretStr
+
+from services.archive.main import create_app
+from services.archive.settings import ArchiveSettings
+from shared.messaging.topology import Topology
+from tests.archive.conftest import archived_count
+from tests.archive.events import item_created
+from tests.network import CuttableProxy
+from tests.support import eventually
+from workplan.cli.events import to_message
+
+T0 = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
+
+
+async def _queue_depth(amqp_url: str, name: str) -> int:
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(name, passive=True)
+        return int(queue.declaration_result.message_count or 0)
+
+
+async def _archived_some(engine) -> bool:
+    return await archived_count(engine) > 0
+
+
+async def _archived_all(engine, count: int) -> bool:
+    return await archived_count(engine) >= count
+
+
+async def _ready(application: FastAPI) -> bool:
+    transport = httpx.ASGITransport(app=application)
+    async with httpx.AsyncClient(transport=transport, base_url="http://archive") as http:
+        return (await http.get("/readyz")).status_code == 200
+
+
+async def test_a_dropped_broker_connection_mid_stream_loses_and_repeats_nothing(
+    archive_settings: ArchiveSettings, archive_db, publisher, archive_topology, amqp_url
+):
+    events = [item_created(uuid.uuid4(), time=T0) for _ in range(600)]
+    async with CuttableProxy(amqp_url) as proxy:
+        settings = archive_settings.model_copy(update={"amqp_url": SecretStr(proxy.url)})
+        application = create_app(settings)
+        topology = Topology(settings.broker_prefix)
+        try:
+            async with application.router.lifespan_context(application):
+                first_connections = proxy.connections
+                for event in events[:300]:
+                    await publisher.publish(to_message(event, archive_topology, mode="structured"))
+                await eventually(lambda: _archived_some(archive_db), timeout=15)
+                proxy.cut(refuse=True)  # the broker is gone for a moment
+                for event in events[300:]:
+                    await publisher.publish(to_message(event, archive_topology, mode="binary"))
+                await asyncio.sleep(1)
+                proxy.resume()
+                await eventually(lambda: _archived_all(archive_db, len(events)), timeout=30)
+                assert proxy.connections > first_connections  # it reconnected by itself
+                await eventually(lambda: _ready(application), timeout=15)
+            # stopped: whatever was delivered and not acked is back in the queue
+            assert await _queue_depth(amqp_url, topology.queue("archive")) == 0
+        finally:
+            connection = await aio_pika.connect(amqp_url)
+            async with connection:
+                channel = await connection.channel()
+                await channel.queue_delete(topology.queue("archive"))
+                await channel.queue_delete(topology.dead_letter_queue("archive"))
+
+    assert await archived_count(archive_db) == len(events)
