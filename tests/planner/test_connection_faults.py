@@ -1,0 +1,97 @@
+"""The planner through a dropped broker connection, on the real broker.
+
+A proxy between the planner and RabbitMQ closes every connection of the planner (its
+FastStream consumer and its relay's publisher) and turns new ones away for a moment, as a
+broker restart does. Afterwards, without a restart of the planner, a meeting reported by
+an external system is recorded, an item created over HTTP is published, and readiness
+says so again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from fastapi import FastAPI
+from pydantic import SecretStr
+from sqlalchemy import text
+
+from services.planner.bootstrap import Planner
+from services.planner.main import create_app
+from services.planner.settings import PlannerSettings
+from shared.contract.amqp_binding import decode_message
+from shared.messaging.publisher import ConfirmingPublisher
+from shared.messaging.topology import Topology
+from tests.network import CuttableProxy
+from tests.planner.test_external_meetings import meeting_event, meetings_of
+from tests.planner.test_item_events import NEW_ITEM
+from tests.support import ProbeQueue, eventually
+from workplan.cli.events import to_message
+
+
+async def _ready(http: httpx.AsyncClient) -> bool:
+    return (await http.get("/readyz")).status_code == 200
+
+
+async def _not_ready(http: httpx.AsyncClient) -> bool:
+    return (await http.get("/readyz")).status_code == 503
+
+
+async def _published_item(planner: Planner) -> bool:
+    async with planner.engine.connect() as connection:
+        pending = await connection.scalar(
+            text("SELECT count(*) FROM planner.outbox WHERE published_at IS NULL")
+        )
+    return pending == 0
+
+
+async def test_after_the_broker_connection_drops_the_planner_consumes_and_publishes_again(
+    settings: PlannerSettings,
+    planner: Planner,
+    sample_plan,
+    staff,
+    amqp_url: str,
+    topology: Topology,
+):
+    async with CuttableProxy(amqp_url) as proxy, ProbeQueue(amqp_url, topology) as probe:
+        application: FastAPI = create_app(
+            settings.model_copy(update={"amqp_url": SecretStr(proxy.url)})
+        )
+        transport = httpx.ASGITransport(app=application)
+        async with (
+            application.router.lifespan_context(application),
+            httpx.AsyncClient(transport=transport, base_url="http://planner") as http,
+        ):
+            await eventually(lambda: _ready(http), timeout=15)
+            await eventually(lambda: _published_item(planner), timeout=15)  # the sample plan
+            connections = proxy.connections
+
+            proxy.cut(refuse=True)
+            await eventually(lambda: _not_ready(http), timeout=15)
+            # while the planner is cut off: a staff change commits (outbox) and an
+            # external system reports a meeting (straight to the broker)
+            response = await http.post("/api/v1/items", json=NEW_ITEM, headers=staff)
+            assert response.status_code == 201, response.text
+            external = ConfirmingPublisher(amqp_url, app_id="test-external-system")
+            await external.connect()
+            try:
+                event = meeting_event()
+                await external.publish(to_message(event, topology, mode="binary"))
+            finally:
+                await external.close()
+            await asyncio.sleep(1)
+            proxy.resume()
+
+            meetings = await eventually(lambda: meetings_of(planner), timeout=30)
+            assert [m["external_id"] for m in meetings] == [event.data["meeting_id"]]
+            await eventually(lambda: _published_item(planner), timeout=30)
+            ours = f"item/{response.json()['id']}"
+            await eventually(lambda: _has_subject(probe.messages, ours), timeout=10)
+            await eventually(lambda: _ready(http), timeout=30)
+            assert proxy.connections > connections
+
+
+async def _has_subject(messages, subject: str) -> bool:
+    return any(
+        decode_message(m.body, m.headers, m.content_type).subject == subject for m in messages
+    )
