@@ -64,4 +64,8 @@ class WorkplanSettings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = True
-    otel_enabled: bool = False
+    otel_enabled: bool = Field(
+        default=False,
+        description="Send OpenTelemetry traces (OTLP over HTTP, to OTEL_EXPORTER_OTLP_ENDPOINT) "
+        "and carry the trace context inside events (traceparent).",
+    )

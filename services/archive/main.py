@@ -20,8 +20,7 @@ from services.archive.entrypoints.api import (
 from services.archive.entrypoints.consumers import ArchiveConsumer
 from services.archive.settings import ArchiveSettings
 from shared.messaging.topology import consumer_queue, events_exchange
-from shared.runtime.logs import configure_logging
-from shared.runtime.serve import serve
+from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
 
 VERSION = "0.1.0"
@@ -114,7 +113,7 @@ def asyncapi(settings: ArchiveSettings | None = None) -> AsyncAPI:
 
 def run() -> None:
     settings = ArchiveSettings()
-    configure_logging(settings.log_level, json=settings.log_json, service=SERVICE)
+    configure_process(settings, SERVICE)
     serve(
         create_app(settings),
         host=settings.archive_host,

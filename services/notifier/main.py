@@ -20,8 +20,7 @@ from services.notifier.entrypoints.api import (
 from services.notifier.entrypoints.consumers import build_consumer_router
 from services.notifier.entrypoints.workers import DeliveryWorker, DigestWorker
 from services.notifier.settings import NotifierSettings
-from shared.runtime.logs import configure_logging
-from shared.runtime.serve import serve
+from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
 
 VERSION = "0.1.0"
@@ -115,7 +114,7 @@ def asyncapi(settings: NotifierSettings | None = None) -> AsyncAPI:
 
 def run() -> None:
     settings = NotifierSettings()
-    configure_logging(settings.log_level, json=settings.log_json, service=SERVICE)
+    configure_process(settings, SERVICE)
     serve(
         create_app(settings),
         host=settings.notifier_host,

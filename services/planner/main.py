@@ -19,8 +19,7 @@ from shared.contract.amqp_binding import STRUCTURED_CONTENT_TYPE
 from shared.contract.documents import typed_envelope
 from shared.messaging.publisher_policy import PLANNER_TYPES
 from shared.messaging.topology import events_exchange
-from shared.runtime.logs import configure_logging
-from shared.runtime.serve import serve
+from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
 
 VERSION = "0.1.0"
@@ -107,7 +106,7 @@ def asyncapi(settings: PlannerSettings | None = None) -> AsyncAPI:
 
 def run() -> None:
     settings = PlannerSettings()
-    configure_logging(settings.log_level, json=settings.log_json, service=SERVICE)
+    configure_process(settings, SERVICE)
     serve(
         create_app(settings),
         host=settings.planner_host,

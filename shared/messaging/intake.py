@@ -25,6 +25,7 @@ from shared.messaging.publisher import PublishFailed
 from shared.messaging.publisher_policy import PublisherPolicy
 from shared.messaging.received import ReceivedMessage
 from shared.observability.metrics import EVENTS_CONSUMED, EVENTS_DUPLICATE
+from shared.observability.tracing import consuming
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,8 @@ class EventIntake:
         try:
             event = decode_message(message.body, message.headers, message.content_type)
             self._policy.check(event)
-            outcome = await self._with_retry(lambda: self._handle(event))
+            with consuming(event, self._service):
+                outcome = await self._with_retry(lambda: self._handle(event))
         except InvalidEvent as refused:
             reason, code = refused.reason, refused.code
             log.warning(

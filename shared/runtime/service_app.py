@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from faststream.rabbit import RabbitBroker
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_fastapi_instrumentator import Instrumentator
@@ -81,6 +82,8 @@ def create_service_app(
     app.include_router(_operations_router(parts))
     app.add_exception_handler(DBAPIError, _database_unavailable)
     Instrumentator(registry=parts.metrics, excluded_handlers=["/metrics"]).instrument(app)
+    if parts.settings.otel_enabled:
+        FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     return app
 
 

@@ -19,6 +19,7 @@ from services.planner.domain.recorded import RecordsEvents
 from shared.contract import CloudEvent, new_event
 from shared.db.inbox import InboxRecorder
 from shared.db.outbox import OutboxWriter
+from shared.observability.tracing import current_traceparent
 
 
 class SqlUnitOfWork:
@@ -51,12 +52,18 @@ class SqlUnitOfWork:
 
     def _collect_events(self) -> list[CloudEvent]:
         events: list[CloudEvent] = []
+        traceparent = current_traceparent()  # the request's trace goes on in every consumer
         aggregates = chain(self.items.seen, self.hearings.seen, self.meetings.seen)
         for aggregate in aggregates:
             if isinstance(aggregate, RecordsEvents):
                 while aggregate.events:
                     recorded = aggregate.events.pop(0)
                     events.append(
-                        new_event(recorded.data, source=self._source, sequence=recorded.sequence)
+                        new_event(
+                            recorded.data,
+                            source=self._source,
+                            sequence=recorded.sequence,
+                            traceparent=traceparent,
+                        )
                     )
         return events
