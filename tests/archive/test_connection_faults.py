@@ -1,8 +1,9 @@
-"""The archive's consumer through broker connection faults, on the real broker.
+"""The archive's consumer through connection faults, on the real broker and database.
 
-A proxy between the archive and RabbitMQ closes the consumer's connection in the middle
-of a stream of events, as a broker restart would. The consumer must come back by itself,
-archive every event exactly once, and leave nothing unacknowledged on its queue.
+A proxy between the archive and RabbitMQ (or PostgreSQL) closes every connection in the
+middle of a stream of events and turns new ones away for a moment, as a restart would.
+The archive must come back by itself, archive every event exactly once, dead-letter
+nothing, and leave nothing unacknowledged on its queue.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import aio_pika
 import httpx
 from fastapi import FastAPI
 from pydantic import SecretStr
+from sqlalchemy import text
 
 from services.archive.main import create_app
 from services.archive.settings import ArchiveSettings
@@ -82,3 +84,39 @@ async def test_a_dropped_broker_connection_mid_stream_loses_and_repeats_nothing(
                 await channel.queue_delete(topology.dead_letter_queue("archive"))
 
     assert await archived_count(archive_db) == len(events)
+
+
+async def test_a_database_outage_mid_stream_loses_and_repeats_nothing(
+    archive_settings: ArchiveSettings, archive_db, publisher, archive_topology, amqp_url
+):
+    events = [item_created(uuid.uuid4(), time=T0) for _ in range(600)]
+    database = archive_settings.database_url.get_secret_value()
+    async with CuttableProxy(database) as proxy:
+        settings = archive_settings.model_copy(update={"database_url": SecretStr(proxy.url)})
+        application = create_app(settings)
+        topology = Topology(settings.broker_prefix)
+        try:
+            async with application.router.lifespan_context(application):
+                for event in events[:300]:
+                    await publisher.publish(to_message(event, archive_topology, mode="structured"))
+                await eventually(lambda: _archived_some(archive_db), timeout=15)
+                proxy.cut(refuse=True)  # the database is gone for a moment
+                for event in events[300:]:
+                    await publisher.publish(to_message(event, archive_topology, mode="binary"))
+                await asyncio.sleep(1.5)
+                proxy.resume()
+                await eventually(lambda: _archived_all(archive_db, len(events)), timeout=30)
+                await eventually(lambda: _ready(application), timeout=15)
+            assert await _queue_depth(amqp_url, topology.queue("archive")) == 0
+            assert await _queue_depth(amqp_url, topology.dead_letter_queue("archive")) == 0
+        finally:
+            connection = await aio_pika.connect(amqp_url)
+            async with connection:
+                channel = await connection.channel()
+                await channel.queue_delete(topology.queue("archive"))
+                await channel.queue_delete(topology.dead_letter_queue("archive"))
+
+    assert await archived_count(archive_db) == len(events)
+    async with archive_db.connect() as connection:
+        items = await connection.scalar(text("SELECT count(*) FROM archive.items"))
+    assert items == len(events)
