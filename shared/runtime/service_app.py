@@ -81,6 +81,8 @@ def create_service_app(
         app.include_router(router)
     app.include_router(_operations_router(parts))
     app.add_exception_handler(DBAPIError, _database_unavailable)
+    app.add_exception_handler(OSError, _unreachable)  # connection refused or reset
+    app.add_exception_handler(TimeoutError, _unreachable)
     Instrumentator(registry=parts.metrics, excluded_handlers=["/metrics"]).instrument(app)
     if parts.settings.otel_enabled:
         FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
@@ -145,6 +147,12 @@ def _operations_router(parts: ServiceParts) -> APIRouter:
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+async def _unreachable(_: Request, exc: Exception) -> JSONResponse:
+    """A server the request needs (the database, as a rule) cannot be reached."""
+    log.warning("a request failed on an unreachable server", extra={"error": repr(exc)})
+    return JSONResponse({"detail": "the database is unavailable; retry later"}, 503)
 
 
 async def _database_unavailable(_: Request, exc: Exception) -> JSONResponse:

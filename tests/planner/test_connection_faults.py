@@ -1,10 +1,9 @@
-"""The planner through a dropped broker connection, on the real broker.
+"""The planner through dropped connections, on the real broker and database.
 
-A proxy between the planner and RabbitMQ closes every connection of the planner (its
-FastStream consumer and its relay's publisher) and turns new ones away for a moment, as a
-broker restart does. Afterwards, without a restart of the planner, a meeting reported by
-an external system is recorded, an item created over HTTP is published, and readiness
-says so again.
+A proxy between the planner and RabbitMQ (or PostgreSQL) closes every connection of the
+planner and turns new ones away for a moment, as a restart does. Afterwards, without a
+restart of the planner, a meeting reported by an external system meanwhile is recorded,
+changes are published, and readiness says so again.
 """
 
 from __future__ import annotations
@@ -95,3 +94,49 @@ async def _has_subject(messages, subject: str) -> bool:
     return any(
         decode_message(m.body, m.headers, m.content_type).subject == subject for m in messages
     )
+
+
+async def test_through_a_database_outage_the_api_answers_503_and_the_planner_catches_up(
+    settings: PlannerSettings,
+    planner: Planner,
+    sample_plan,
+    staff,
+    amqp_url: str,
+    topology: Topology,
+):
+    database = settings.database_url.get_secret_value()
+    async with CuttableProxy(database) as proxy, ProbeQueue(amqp_url, topology) as probe:
+        application: FastAPI = create_app(
+            settings.model_copy(update={"database_url": SecretStr(proxy.url)})
+        )
+        transport = httpx.ASGITransport(app=application)
+        async with (
+            application.router.lifespan_context(application),
+            httpx.AsyncClient(transport=transport, base_url="http://planner") as http,
+        ):
+            await eventually(lambda: _ready(http), timeout=15)
+            await eventually(lambda: _published_item(planner), timeout=15)  # the sample plan
+
+            proxy.cut(refuse=True)
+            refused = await http.post("/api/v1/items", json=NEW_ITEM, headers=staff)
+            assert refused.status_code == 503, refused.text
+            assert "unavailable" in refused.json()["detail"]
+            await eventually(lambda: _not_ready(http), timeout=15)
+            external = ConfirmingPublisher(amqp_url, app_id="test-external-system")
+            await external.connect()
+            try:
+                event = meeting_event()
+                await external.publish(to_message(event, topology, mode="structured"))
+            finally:
+                await external.close()
+            await asyncio.sleep(1.5)
+            proxy.resume()
+
+            meetings = await eventually(lambda: meetings_of(planner), timeout=30)
+            assert [m["external_id"] for m in meetings] == [event.data["meeting_id"]]
+            await eventually(lambda: _ready(http), timeout=30)
+            response = await http.post("/api/v1/items", json=NEW_ITEM, headers=staff)
+            assert response.status_code == 201, response.text
+            ours = f"item/{response.json()['id']}"
+            await eventually(lambda: _has_subject(probe.messages, ours), timeout=15)
+            await eventually(lambda: _published_item(planner), timeout=15)
