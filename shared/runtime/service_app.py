@@ -15,19 +15,19 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.responses import JSONResponse
 from faststream.rabbit import RabbitBroker
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_fastapi_instrumentator import Instrumentator
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.auth.tokens import TokenVerifier
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.topology import ConsumerBinding, Topology, declare_with
+from shared.runtime import http_errors
 from shared.runtime.probes import (
     Probe,
     consumers_probe,
@@ -74,15 +74,14 @@ def create_service_app(
         version=version,
         lifespan=_lifespan(parts),
         openapi_tags=openapi_tags,
+        dependencies=[Depends(http_errors.refuse_nul_in_query)],
     )
     app.state.token_verifier = TokenVerifier(parts.settings)
     app.state.parts = parts
     for router in routers:
         app.include_router(router)
     app.include_router(_operations_router(parts))
-    app.add_exception_handler(DBAPIError, _database_unavailable)
-    app.add_exception_handler(OSError, _unreachable)  # connection refused or reset
-    app.add_exception_handler(TimeoutError, _unreachable)
+    http_errors.install(app)
     Instrumentator(registry=parts.metrics, excluded_handlers=["/metrics"]).instrument(app)
     if parts.settings.otel_enabled:
         FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
@@ -147,16 +146,3 @@ def _operations_router(parts: ServiceParts) -> APIRouter:
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return router
-
-
-async def _unreachable(_: Request, exc: Exception) -> JSONResponse:
-    """A server the request needs (the database, as a rule) cannot be reached."""
-    log.warning("a request failed on an unreachable server", extra={"error": repr(exc)})
-    return JSONResponse({"detail": "the database is unavailable; retry later"}, 503)
-
-
-async def _database_unavailable(_: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return JSONResponse({"detail": "the database is unavailable; retry later"}, 503)
-    log.error("database error", exc_info=exc)
-    return JSONResponse({"detail": "the database refused the request"}, 503)
