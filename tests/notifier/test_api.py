@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 
+from services.notifier.entrypoints.api import schemas
 from tests.notifier.scenario import add_recipient, subscribe
 
 MISSING = str(uuid.uuid4())
@@ -79,6 +81,8 @@ BAD_REQUESTS = [
     ("get", "/api/v1/deliveries?status=lost", None, 422, "status"),
     ("get", "/api/v1/deliveries?limit=0", None, 422, "limit"),
     ("post", "/api/v1/digests?day=2026-02-30", None, 422, "day"),
+    ("post", "/api/v1/digests?day=0001-01-01", None, 422, "between the years 1900 and 2200"),
+    ("post", "/api/v1/digests?day=9999-12-31", None, 422, "between the years 1900 and 2200"),
 ]  # fmt: skip
 
 
@@ -89,6 +93,128 @@ async def test_bad_requests_get_a_precise_4xx(
     response = await client.request(method, path, json=body, headers=admin)
     assert response.status_code == status, response.text
     assert words in response.text
+
+
+REFUSED_FIELDS = [
+    ("/api/v1/recipients", {"name": "X", "email": "a\u0000b@b.az"}, "email", "must not contain control characters"),
+    ("/api/v1/recipients", {"name": "X", "email": "a\u0007b@b.az"}, "email", "must not contain control characters"),
+    ("/api/v1/recipients", {"name": "X", "email": "a@b.az\n"}, "email", "must not contain control characters"),
+    *[
+        ("/api/v1/recipients", {"name": "X", "email": "a@b.az", "timezone": zone}, "timezone", f"{zone!r} is not a known IANA time zone")
+        for zone in ("America", "Europe", "__pycache__", "posixrules", "Factory", "localtime")
+    ],
+    ("/api/v1/webhook-endpoints", {"recipient_id": MISSING, "url": "https://x.az/\u0000"}, "url", "white space or control characters"),
+    ("/api/v1/webhook-endpoints", {"recipient_id": MISSING, "url": "https://x.az/a b"}, "url", "white space or control characters"),
+    ("/api/v1/webhook-endpoints", {"recipient_id": MISSING, "url": "http://[::1]x/"}, "url", "text after its [IPv6] host"),
+    ("/api/v1/webhook-endpoints", {"recipient_id": MISSING, "url": "http://[zz]/"}, "url", "is malformed"),
+    ("/api/v1/webhook-endpoints", {"recipient_id": MISSING, "url": "http://x:abc/"}, "url", "invalid port"),
+    ("/api/v1/webhook-endpoints", {"recipient_id": MISSING, "url": "http://x.az:70000/"}, "url", "invalid port"),
+    ("/api/v1/webhook-endpoints", {"recipient_id": MISSING, "url": "http://bad_.-host/"}, "url", "invalid host name"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "body", "field", "words"), REFUSED_FIELDS)
+async def test_an_unusable_value_is_a_422_naming_the_field(
+    client, admin, notifier, path, body, field, words
+):
+    response = await client.post(path, json=body, headers=admin)
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", field]
+    assert words in error["msg"]
+
+
+async def test_a_change_to_an_unusable_value_is_refused_and_changes_nothing(
+    client, admin, notifier
+):
+    recipient = await add_recipient(client, admin, timezone="Asia/Baku")
+    endpoint = await client.post(
+        "/api/v1/webhook-endpoints",
+        json={"recipient_id": recipient["id"], "url": "https://hooks.example.gov.az/in"},
+        headers=admin,
+    )
+    assert endpoint.status_code == 201, endpoint.text
+    changes = [
+        (f"/api/v1/recipients/{recipient['id']}", "email", "x\u0000@example.gov.az"),
+        (f"/api/v1/recipients/{recipient['id']}", "timezone", "America"),
+        (f"/api/v1/webhook-endpoints/{endpoint.json()['id']}", "url", "https://x.az/\u0000"),
+        (f"/api/v1/webhook-endpoints/{endpoint.json()['id']}", "url", "http://x:abc/"),
+    ]
+    for path, field, value in changes:
+        response = await client.patch(path, json={field: value}, headers=admin)
+        assert response.status_code == 422, response.text
+        assert response.json()["detail"][0]["loc"] == ["body", field]
+    after = (await client.get(f"/api/v1/recipients/{recipient['id']}", headers=admin)).json()
+    assert (after["email"], after["timezone"]) == (recipient["email"], "Asia/Baku")
+    hook = await client.get(f"/api/v1/webhook-endpoints/{endpoint.json()['id']}", headers=admin)
+    assert hook.json()["url"] == "https://hooks.example.gov.az/in"
+
+
+async def test_real_time_zones_are_accepted(client, admin, notifier):
+    for zone in ("UTC", "Asia/Baku", "Asia/Tokyo", "America/Argentina/Buenos_Aires", "Etc/GMT+4"):
+        recipient = await add_recipient(client, admin, timezone=zone)
+        assert recipient["timezone"] == zone
+
+
+BODIES: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "RecipientIn": ("post", "/api/v1/recipients", {"name": "X", "email": "a@b.az"}),
+    "RecipientPatch": ("patch", f"/api/v1/recipients/{MISSING}", {}),
+    "SubscriptionIn": ("post", "/api/v1/subscriptions", {"recipient_id": MISSING, "channel": "email"}),
+    "SubscriptionPatch": ("patch", f"/api/v1/subscriptions/{MISSING}", {}),
+    "WebhookEndpointIn": ("post", "/api/v1/webhook-endpoints", {"recipient_id": MISSING, "url": "https://x.az/"}),
+    "WebhookEndpointPatch": ("patch", f"/api/v1/webhook-endpoints/{MISSING}", {}),
+    "MandatoryNoticeIn": ("post", "/api/v1/mandatory-notices", {"event_type": "workplan.*"}),
+}  # fmt: skip
+"""Each request body of the API: the request that sends it, and a valid body of it."""
+WITH_NUL = {
+    "name": "Ley\u0000la",
+    "email": "ley\u0000la@example.gov.az",
+    "timezone": "Asia/Ba\u0000ku",
+    "event_type": "workplan.hearing\u0000.*",
+    "committee": "MM-\u0000IRIPT",
+    "organization": "PA\u0000CE",
+    "url": "https://hooks.example.gov.az/i\u0000n",
+    "description": "Ministry\u0000 calendar",
+}
+"""A value of each text field that would be valid but for the NUL hidden inside it."""
+
+
+def _text_fields(body: str) -> list[str]:
+    """The fields of a body that take a string other than a uuid or one of a few words."""
+    properties = getattr(schemas, body).model_json_schema()["properties"]
+    return [
+        name
+        for name, spec in properties.items()
+        if any(
+            option.get("type") == "string" and not {"enum", "const", "format"} & option.keys()
+            for option in spec.get("anyOf", [spec])
+        )
+    ]
+
+
+async def test_every_request_body_is_checked_for_nul_characters(client):
+    spec = (await client.get("/openapi.json")).json()
+    sent = {
+        operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+        for operations in spec["paths"].values()
+        for operation in operations.values()
+        if "requestBody" in operation
+    }
+    assert sent == set(BODIES)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"), [(body, field) for body in BODIES for field in _text_fields(body)]
+)
+async def test_a_nul_character_in_any_text_field_is_a_422_naming_the_field(
+    client, admin, notifier, body, field
+):
+    method, path, valid = BODIES[body]
+    response = await client.request(
+        method, path, json={**valid, field: WITH_NUL[field]}, headers=admin
+    )
+    assert response.status_code == 422, response.text
+    assert ["body", field] in [error["loc"] for error in response.json()["detail"]]
 
 
 async def test_rules_that_need_the_database_say_what_is_wrong(client, admin, notifier):

@@ -67,3 +67,23 @@ def test_mistakes_are_refused_with_the_reason(cli_env):
     assert "does not exist" in out
     code, _ = invoke("digest", "run", "--date", "tomorrow")
     assert code == 2
+
+
+def test_the_cli_refuses_what_the_api_refuses(cli_env):
+    code, out = invoke("recipients", "add", "--name", "X", "--email", "a\x07b@example.gov.az")
+    assert code == 1
+    assert "must not contain control characters" in out
+    code, out = invoke(
+        "recipients", "add", "--name", "X", "--email", "x@example.gov.az", "--timezone", "America"
+    )
+    assert code == 1
+    assert "not a known IANA time zone" in out
+    code, out = invoke("recipients", "add", "--name", "X", "--email", "x@example.gov.az")
+    assert code == 0, out
+    code, out = invoke("webhooks", "add", "--recipient", out.strip(), "--url", "http://x:abc/")
+    assert code == 1
+    assert "invalid port" in out
+    code, out = invoke("digest", "run", "--date", "0001-01-01")
+    assert code == 2
+    assert "between the years 1900 and 2200" in out
+    assert "--date" in out

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import text
 from standardwebhooks import Webhook
 
+from services.notifier.adapters.webhook_sender import HttpWebhookSender
+from services.notifier.domain.deliveries import DueDelivery
+from services.notifier.domain.webhooks import new_secret
 from tests.notifier.conftest import client_of, running
 from tests.notifier.scenario import (
     TITLE,
@@ -261,3 +266,34 @@ async def test_a_restricted_item_gives_no_details_in_any_channel(
     assert len(rows) == 2
     for title, body in rows:
         assert not any(secret in title or secret in body for secret in secrets)
+
+
+async def test_a_webhook_url_that_cannot_be_requested_fails_once_without_a_traceback(
+    client, admin, notifier, publisher, events_topology, receiver, caplog
+):
+    recipient = await add_recipient(client, admin)
+    endpoint = await add_webhook(client, admin, recipient["id"], receiver.url)
+    await subscribe(client, admin, recipient["id"], channel="webhook")
+    async with notifier.engine.begin() as connection:  # a URL stored before they were checked
+        await connection.execute(
+            text("UPDATE notifier.webhook_endpoints SET url = 'http://[::1]x/' WHERE id = :id"),
+            {"id": endpoint["id"]},
+        )
+    await publish(publisher, events_topology, Hearing().scheduled())
+    [failed] = await settled(notifier, 1)
+    assert (failed["status"], failed["attempts"]) == ("failed", 1)
+    assert "the URL cannot be requested: Invalid port: 'x'" in failed["last_error"]
+    assert await journal(client, admin, failed["id"]) == ["queued", "failed"]
+    assert receiver.requests == []
+    assert not [record for record in caplog.records if record.exc_info]
+
+
+@pytest.mark.parametrize("url", ["http://x.example.az:abc/", "ftp://x.example.az/hook"])
+async def test_the_webhook_sender_fails_a_url_it_cannot_request_for_good(url):
+    due = DueDelivery(uuid.uuid4(), "webhook", 0, url, b"{}", endpoint_secret=new_secret())
+    async with HttpWebhookSender() as sender:
+        result = await sender.send(due)
+    assert (result.outcome, result.detail.split(":")[0]) == (
+        "permanent",
+        "the URL cannot be requested",
+    )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from sqlalchemy import text
 
 from services.notifier.bootstrap import Notifier
+from services.notifier.domain.errors import RuleViolation
 from services.notifier.handlers.digests import compose_digests
 from tests.notifier.scenario import (
     Hearing,
@@ -19,6 +21,8 @@ from tests.notifier.scenario import (
     subscribe,
 )
 from tests.support import eventually
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 async def pending_entries(notifier: Notifier) -> int:
@@ -93,3 +97,28 @@ async def test_the_digest_worker_waits_for_each_recipients_local_hour(
 
 async def _equals(value: Awaitable[int], expected: int) -> bool:
     return (await value) == expected
+
+
+async def test_a_digest_day_outside_the_planned_years_is_refused_naming_the_day(
+    client, admin, notifier, publisher, events_topology
+):
+    tokyo = await add_recipient(client, admin, timezone="Asia/Tokyo")
+    await subscribe(client, admin, tokyo["id"], mode="digest")
+    await publish(publisher, events_topology, item_created())
+    await eventually(lambda: _equals(pending_entries(notifier), 1))
+
+    for day in ("0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31"):
+        refused = await client.post(f"/api/v1/digests?day={day}", headers=admin)
+        assert refused.status_code == 422, refused.text
+        [error] = refused.json()["detail"]
+        assert error["loc"] == ["query", "day"]
+        assert f"the digest day {day} must lie between the years 1900 and 2200" in error["msg"]
+    with pytest.raises(RuleViolation, match="between the years 1900 and 2200"):
+        await compose_digests(notifier.uow, notifier.renderer, hour=8, day=date.min, now=NOW)
+    assert await pending_entries(notifier) == 1
+
+    first = await client.post("/api/v1/digests?day=1900-01-01", headers=admin)
+    assert first.json() == {"digests": 0}  # the entry arrived long after that day's digest
+    last = await client.post("/api/v1/digests?day=2200-12-31", headers=admin)
+    assert last.json() == {"digests": 1}
+    assert await pending_entries(notifier) == 0

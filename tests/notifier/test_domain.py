@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
 from services.notifier.adapters.unsubscribe_tokens import InvalidUnsubscribeToken, UnsubscribeTokens
 from services.notifier.adapters.webhook_sender import retry_after
 from services.notifier.domain.deliveries import AttemptResult, DueDelivery, RetrySchedule
+from services.notifier.domain.digests import check_digest_day, cutoff
 from services.notifier.domain.errors import RuleViolation
 from services.notifier.domain.notices import Notice, kind_of, notice_of
-from services.notifier.domain.recipients import Recipient
+from services.notifier.domain.recipients import Recipient, check_timezone, known_zones
 from services.notifier.domain.subscriptions import Candidate, Subscription, route
 from services.notifier.domain.webhooks import WebhookEndpoint
 from services.notifier.domain.wording import format_span, localized
@@ -136,3 +139,94 @@ def test_unsubscribe_tokens_are_signed_and_scoped():
         UnsubscribeTokens("another secret").read(token)
     with pytest.raises(InvalidUnsubscribeToken):
         tokens.read(token.replace("s.", "d.", 1))
+
+
+def test_an_unsubscribe_token_with_non_ascii_characters_is_malformed():
+    tokens = UnsubscribeTokens("secret")
+    genuine = tokens.issue(("subscription", uuid.uuid4()))
+    for forged in ("s.x.\u00e9", f"{genuine}\u00e9", "s.\u00e9.AAAA", "d.\ud800.AAAA"):
+        with pytest.raises(InvalidUnsubscribeToken, match="malformed"):
+            tokens.read(forged)
+
+
+def test_the_digest_of_the_first_or_last_day_a_date_holds_does_not_overflow():
+    earliest = cutoff(date.min, 8, ZoneInfo("Asia/Tokyo"))  # 23:00 UTC the day before year 1
+    assert earliest == datetime.min.replace(tzinfo=UTC)
+    latest = cutoff(date.max, 23, ZoneInfo("Pacific/Pago_Pago"))  # past the end of 9999
+    assert latest == datetime.max.replace(tzinfo=UTC)
+    assert cutoff(date(2026, 3, 1), 8, ZoneInfo("Asia/Baku")) == datetime(2026, 3, 1, 4, tzinfo=UTC)
+    assert check_digest_day(date(1900, 1, 1)) == date(1900, 1, 1)
+    for day in (date.min, date(1899, 12, 31), date(2201, 1, 1), date.max):
+        with pytest.raises(RuleViolation, match="between the years 1900 and 2200"):
+            check_digest_day(day)
+
+
+@pytest.mark.parametrize(
+    "address", ["a\x00b@example.az", "a\x1fb@example.az", "a\x7f@example.az", "ab@example.az\n"]
+)
+def test_an_email_address_with_a_control_character_is_refused(address):
+    with pytest.raises(RuleViolation, match="must not contain control characters"):
+        Recipient(name="X", email=address)
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "America",
+        "Europe",
+        "__pycache__",
+        "posixrules",
+        "Factory",
+        "localtime",
+        "",
+        "/etc/passwd",
+        "../zoneinfo/UTC",
+        "Asia/Baku\x00",
+    ],
+)
+def test_only_iana_zone_names_are_time_zones(zone):
+    with pytest.raises(RuleViolation, match="not a known IANA time zone"):
+        Recipient(name="X", email="x@example.az", timezone=zone)
+
+
+def test_real_zones_stay_time_zones():
+    for zone in ("UTC", "Asia/Baku", "Europe/Moscow", "Asia/Tokyo", "Etc/GMT+4"):
+        assert check_timezone(zone) == zone
+    assert {"Factory", "localtime", "posixrules", "America"}.isdisjoint(known_zones())
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("https://x.az/\x00", "white space or control characters"),
+        ("https://x.az/\t", "white space or control characters"),
+        ("http://[::1]x/", "text after its [IPv6] host"),
+        ("http://[::1/", "malformed"),
+        ("http://[zz]/", "malformed"),
+        ("http://x:abc/", "invalid port"),
+        ("http://x:99999/", "invalid port"),
+        ("http://x:0/", "invalid port"),
+        ("http://1.2.3.999/", "invalid IPv4 host"),
+        ("http://x..az/", "invalid host name"),
+        ("http://%00/", "invalid host name"),
+        ("http://@x.az/", "credentials"),
+    ],
+)
+def test_a_webhook_url_that_cannot_be_requested_is_refused(url, words):
+    with pytest.raises(RuleViolation, match=re.escape(words)):
+        WebhookEndpoint(recipient_id=uuid.uuid4(), url=url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks.example.gov.az/in?x=1#f",
+        "http://127.0.0.1:8080/hook",
+        "http://[::1]:9000/hook",
+        "http://internal_host:8443/",
+        "https://ədalət.az/hook",
+    ],
+)
+def test_a_webhook_url_an_http_client_can_request_is_accepted(url):
+    assert WebhookEndpoint(recipient_id=uuid.uuid4(), url=url).url == url
+    httpx.URL(url)  # and the sender can request it

@@ -168,3 +168,11 @@ async def test_admin_routes_need_the_admin_scope(client, notifier, notifier_sett
     assert (await client.get("/api/v1/inbox", headers=reader)).status_code == 403  # sub "test"
     planner = bearer(notifier_settings, "planner:write")
     assert (await client.get("/api/v1/deliveries", headers=planner)).status_code == 403
+
+
+async def test_unsubscribe_refuses_a_token_with_non_ascii_characters(client, notifier):
+    for token in ("s.x.%C3%A9", "s.0123456789abcdef0123456789abcdef.%C3%A9%C3%A9"):
+        for method in ("GET", "POST"):
+            refused = await client.request(method, f"/unsubscribe?token={token}")
+            assert refused.status_code == 400, refused.text
+            assert refused.json()["detail"] == "the unsubscribe token is malformed"

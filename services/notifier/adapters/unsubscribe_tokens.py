@@ -33,7 +33,8 @@ class UnsubscribeTokens:
 
     def read(self, token: str) -> UnsubscribeScope:
         parts = token.split(".")
-        if len(parts) != 3 or parts[0] not in KINDS:
+        if not token.isascii() or len(parts) != 3 or parts[0] not in KINDS:
+            # an issued token is ASCII; compare_digest cannot compare other text
             raise InvalidUnsubscribeToken("the unsubscribe token is malformed")
         body = f"{parts[0]}.{parts[1]}"
         if not hmac.compare_digest(self._mac(body), parts[2]):

@@ -4,6 +4,7 @@ Each request carries ``webhook-id`` (the delivery id, the same on every retry, s
 receiver can drop a repeat), ``webhook-timestamp`` and ``webhook-signature`` (HMAC-SHA256
 of ``id.timestamp.body`` with the endpoint's ``whsec_`` secret). 2xx is success; 410 Gone
 disables the endpoint; anything else is retried, no sooner than a ``Retry-After`` says.
+A URL that cannot be requested at all (malformed, not http(s)) fails the delivery for good.
 Secrets are never logged; redirects are not followed.
 """
 
@@ -59,10 +60,8 @@ class HttpWebhookSender:
                     "POST", due.target, content=due.content, headers=headers
                 ) as response:
                     excerpt = await _excerpt(response)
-            except httpx.TimeoutException:
-                return AttemptResult.transient(f"no answer within {self._timeout:g} s")
-            except httpx.HTTPError as exc:
-                return AttemptResult.transient(f"request failed: {type(exc).__name__}: {exc}")
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                return self._unanswered(exc)
         status = response.status_code
         said = f"HTTP {status}" + (f": {excerpt}" if excerpt else "")
         if 200 <= status < 300:
@@ -70,6 +69,14 @@ class HttpWebhookSender:
         if status == 410:
             return AttemptResult.gone(f"{said} (the endpoint is disabled)")
         return AttemptResult.transient(said, retry_after(response.headers.get("retry-after")))
+
+    def _unanswered(self, exc: httpx.HTTPError | httpx.InvalidURL) -> AttemptResult:
+        """No answer came: a URL that cannot be requested fails for good; the rest retry."""
+        if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+            return AttemptResult.permanent(f"the URL cannot be requested: {exc}")
+        if isinstance(exc, httpx.TimeoutException):
+            return AttemptResult.transient(f"no answer within {self._timeout:g} s")
+        return AttemptResult.transient(f"request failed: {type(exc).__name__}: {exc}")
 
 
 def signed_headers(message_id: str, body: bytes, secret: str, at: datetime) -> dict[str, str]:

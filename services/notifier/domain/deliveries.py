@@ -6,7 +6,8 @@ Status of a delivery, and of each entry of its journal:
 - ``sent``: the mail server accepted it, or the receiver answered 2xx (inbox: stored);
 - ``retrying``: an attempt failed; the next one is due at ``next_attempt_at``;
 - ``failed``: an attempt failed for good (a 5xx reply to the recipient or message, a 410
-  that disabled the endpoint): not retried, an operator may resend;
+  that disabled the endpoint, a webhook URL that cannot be requested): not retried, an
+  operator may resend;
 - ``dead``: every attempt of the retry schedule failed; an operator may resend.
 """
 

@@ -30,7 +30,7 @@ TYPE_PATTERN = re.compile(r"^(\*|[A-Za-z0-9._:-]+\*?)$")
 
 
 def check_type_pattern(pattern: str) -> str:
-    if not TYPE_PATTERN.match(pattern):
+    if not TYPE_PATTERN.fullmatch(pattern):  # match() would let a trailing newline through
         raise RuleViolation(
             f"event type {pattern!r} must be a type (workplan.hearing.cancelled.v1), a prefix "
             "ending in * (workplan.hearing.*), or * for every type"

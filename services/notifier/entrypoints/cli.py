@@ -14,7 +14,8 @@ from rich.table import Table
 
 from services.notifier.bootstrap import Notifier, bootstrap
 from services.notifier.domain.deliveries import UNDELIVERED
-from services.notifier.domain.errors import NotifierError
+from services.notifier.domain.digests import check_digest_day
+from services.notifier.domain.errors import NotifierError, RuleViolation
 from services.notifier.domain.recipients import Language
 from services.notifier.domain.subscriptions import Channel, Mode
 from services.notifier.handlers import deliveries, recipients, subscriptions
@@ -301,9 +302,11 @@ def run_digest(
 ) -> None:
     """Queue the daily digests now (the delivery worker of a running notifier sends them)."""
     try:
-        chosen = date.fromisoformat(day) if day else None
+        chosen = check_digest_day(date.fromisoformat(day)) if day else None
     except ValueError as exc:
         raise typer.BadParameter("a date as YYYY-MM-DD", param_hint="--date") from exc
+    except RuleViolation as exc:
+        raise typer.BadParameter(str(exc), param_hint="--date") from exc
 
     async def compose(notifier: Notifier) -> int:
         return await compose_digests(

@@ -7,7 +7,13 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from services.notifier.domain.deliveries import Delivery
-from services.notifier.domain.digests import DIGEST_SOURCE, cutoff, digest_day_due, digest_key
+from services.notifier.domain.digests import (
+    DIGEST_SOURCE,
+    check_digest_day,
+    cutoff,
+    digest_day_due,
+    digest_key,
+)
 from services.notifier.handlers.ports import NoticeRenderer, UnitOfWork
 
 DIGEST_TYPE = "workplan.notifier.digest"
@@ -24,6 +30,8 @@ async def compose_digests(
     """Queue the digests due: of ``day`` for everyone, or else of each recipient's today once
     their digest hour has passed. One transaction per recipient; returns how many were made.
     """
+    if day is not None:
+        check_digest_day(day)
     async with uow_factory() as uow:
         waiting = await uow.digests.pending_recipients()
     made = 0

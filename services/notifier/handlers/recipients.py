@@ -18,15 +18,15 @@ from services.notifier.handlers.ports import Page, UnitOfWork
 
 
 async def add_recipient(command: AddRecipient, uow: UnitOfWork) -> Recipient:
+    recipient = Recipient(
+        name=command.name,
+        email=command.email,
+        language=command.language,
+        timezone=command.timezone,
+    )  # checked before the address is looked up
     async with uow:
-        if await uow.recipients.by_email(command.email) is not None:
-            raise Conflict(f"a recipient with e-mail {command.email} exists already")
-        recipient = Recipient(
-            name=command.name,
-            email=command.email,
-            language=command.language,
-            timezone=command.timezone,
-        )
+        if await uow.recipients.by_email(recipient.email) is not None:
+            raise Conflict(f"a recipient with e-mail {recipient.email} exists already")
         uow.recipients.add(recipient)
         await uow.commit()
     return recipient

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -15,6 +14,7 @@ from services.notifier.entrypoints.api.schemas import (
     AttemptOut,
     DeliveryDetailOut,
     DeliveryOut,
+    DigestDay,
 )
 from services.notifier.handlers import deliveries
 from services.notifier.handlers.digests import compose_digests
@@ -77,9 +77,10 @@ async def resend(delivery_id: uuid.UUID, notifier: NotifierDep, principal: Admin
 async def make_digests(
     notifier: NotifierDep,
     _: Admin,
-    day: Annotated[date | None, Query(description="The digest day; default: each one's due.")] = (
-        None
-    ),
+    day: Annotated[
+        DigestDay | None,
+        Query(description="The digest day (years 1900 to 2200); default: each one's due."),
+    ] = None,
 ) -> dict[str, int]:
     """Queue the daily digests now (of ``day`` for everyone, or those whose hour has come)."""
     made = await compose_digests(

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from services.notifier.domain.digests import check_digest_day
 from services.notifier.domain.errors import RuleViolation
 from services.notifier.domain.recipients import Language, check_email, check_timezone
 from services.notifier.domain.subscriptions import Channel, Mode, check_type_pattern
 from services.notifier.domain.webhooks import check_url
 from shared.contract.values import CommitteeCode, OrganizationCode, ShortText
 
+T = TypeVar("T")
 
-def _checked(check: Callable[[str], str]) -> AfterValidator:
-    def validate(value: str) -> str:
+
+def _checked(check: Callable[[T], T]) -> AfterValidator:
+    def validate(value: T) -> T:
         try:
             return check(value)
         except RuleViolation as exc:
@@ -30,6 +33,7 @@ Email = Annotated[str, Field(max_length=320), _checked(check_email)]
 TimeZone = Annotated[str, Field(max_length=64), _checked(check_timezone)]
 TypePattern = Annotated[str, Field(max_length=256), _checked(check_type_pattern)]
 WebhookUrl = Annotated[str, Field(max_length=2000), _checked(check_url)]
+DigestDay = Annotated[date, _checked(check_digest_day)]
 
 
 class Body(BaseModel):
