@@ -8,8 +8,9 @@ import pytest
 import typer
 import yaml
 from sqlalchemy import text
+from typer.testing import CliRunner
 
-from services.planner.entrypoints.cli import read_plan_file
+from services.planner.entrypoints.cli import import_command, read_plan_file
 from services.planner.handlers.plan_file import PlanFile
 from services.planner.handlers.plan_import import import_plan
 from tests.planner.conftest import SAMPLE
@@ -68,6 +69,21 @@ async def test_the_azerbaijani_text_survives_the_import(planner, sample_plan):
         (lambda raw: raw["items"].append(dict(raw["items"][0])), "item refs must be unique"),
         (lambda raw: raw["session"].update(timezone="Mars/Olympus"), "unknown time zone"),
         (lambda raw: raw["items"][0].update(colour="red"), "Extra inputs are not permitted"),
+        (lambda raw: raw["session"].update(timezone="x" * 300), "unknown time zone"),
+        (lambda raw: raw["session"].update(ends_on="9999-12-31"), "session.ends_on: Value error"),
+        (lambda raw: raw["session"].update(starts_on="1812-01-01"), "years 1900 and 2200"),
+        (
+            lambda raw: raw["organizations"][0].update(identifiers={"a\x00b": "v"}),
+            "organizations.0.identifiers.a\\x00b.[key]: String should match pattern",
+        ),
+        (
+            lambda raw: raw["organizations"][0].update(identifiers={"\ud800": "v"}),
+            ".[key]: Input should be a valid string, unable to parse raw data as a unicode",
+        ),
+        (
+            lambda raw: raw["organizations"][0].update(identifiers={"Wikidata": "Q1"}),
+            "Wikidata.[key]: String should match pattern '^[a-z][a-z0-9_.-]{0,39}$'",
+        ),
     ],
 )
 def test_a_bad_file_is_refused_with_a_message_naming_the_problem(tmp_path: Path, mutate, words):
@@ -78,6 +94,32 @@ def test_a_bad_file_is_refused_with_a_message_naming_the_problem(tmp_path: Path,
     with pytest.raises(typer.BadParameter) as refused:
         read_plan_file(bad)
     assert words in str(refused.value)
+
+
+async def test_a_plan_with_a_bad_identifier_scheme_is_refused_by_the_command_writing_nothing(
+    planner, settings, tmp_path: Path, monkeypatch
+):
+    raw = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    last = len(raw["organizations"]) - 1
+    raw["organizations"][last]["identifiers"] = {"wikidata": "Q1", "a\x00b": "v"}
+    bad = tmp_path / "plan.yaml"
+    bad.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("WORKPLAN_DATABASE_URL", settings.database_url.get_secret_value())
+    monkeypatch.setenv("WORKPLAN_AMQP_URL", settings.amqp_url.get_secret_value())
+    monkeypatch.chdir(tmp_path)  # no .env of the working tree
+    monkeypatch.setenv("COLUMNS", "1000")  # the message on one line
+    command = typer.Typer()
+    command.command()(import_command)
+
+    result = CliRunner().invoke(command, [str(bad)])
+
+    assert result.exit_code == 2, result.output
+    assert (
+        f"not a valid work plan: organizations.{last}.identifiers.a\\x00b.[key]: " in result.output
+    )
+    async with planner.engine.connect() as connection:
+        assert await connection.scalar(text("SELECT count(*) FROM planner.organizations")) == 0
+    assert await outbox_types(planner) == []
 
 
 async def test_items_naming_an_unknown_organisation_are_refused_and_nothing_is_written(planner):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import StringConstraints
 
 OrganizationClassification = Literal[
     "international_parliamentary_assembly",
@@ -13,6 +15,9 @@ OrganizationClassification = Literal[
     "international_organization",
     "intergovernmental_body",
 ]
+
+IdentifierScheme = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]{0,39}$")]
+"""The register an identifier belongs to, the key of ``identifiers``: ``wikidata``, ``isni``."""
 
 
 @dataclass(eq=False)

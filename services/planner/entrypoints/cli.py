@@ -30,9 +30,13 @@ def read_plan_file(path: Path) -> PlanFile:
     try:
         return PlanFile.model_validate(raw)
     except ValidationError as exc:
-        raise typer.BadParameter(
-            f"{path} is not a valid work plan: {describe_validation_error(exc, limit=10)}"
-        ) from exc
+        problems = _visible(describe_validation_error(exc, limit=10))
+        raise typer.BadParameter(f"{path} is not a valid work plan: {problems}") from exc
+
+
+def _visible(text: str) -> str:
+    """Control characters (a NUL in a key, say) escaped, so the message shows them."""
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
 
 
 async def run_import(plan: PlanFile, settings: PlannerSettings) -> ImportReport:

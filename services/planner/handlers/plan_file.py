@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from services.planner.domain.organizations import OrganizationClassification
+from services.planner.domain.organizations import IdentifierScheme, OrganizationClassification
 from shared.contract.values import (
     Classification,
     CommitteeCode,
@@ -44,8 +44,15 @@ class SessionEntry(_Strict):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: name too long
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("starts_on", "ends_on")
+    @classmethod
+    def _plausible(cls, value: date) -> date:
+        if not 1900 <= value.year <= 2200:
+            raise ValueError("must lie between the years 1900 and 2200")
         return value
 
     @model_validator(mode="after")
@@ -60,7 +67,7 @@ class OrganizationEntry(_Strict):
     name: LocalizedText = Field(min_length=1)
     abbreviation: LocalizedText = Field(default_factory=dict)
     classification: OrganizationClassification
-    identifiers: dict[str, ShortText] = Field(default_factory=dict)
+    identifiers: dict[IdentifierScheme, ShortText] = Field(default_factory=dict)
 
 
 class Period(_Strict):

@@ -6,10 +6,11 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Query, Request, status
+from pydantic import AfterValidator
 
 from services.archive.bootstrap import Archive
 from services.archive.entrypoints.api.formats import Format, negotiate
@@ -20,6 +21,10 @@ from shared.auth.http import require
 from shared.auth.tokens import Principal
 
 MAX_LIMIT = 1000
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+"""The years a query's moment may name: those the planner plans for (``Moment``)."""
+LOG_POSITIONS = range(-(2**63), 2**63)
+"""A log position is a PostgreSQL ``bigint``."""
 
 
 def get_archive(request: Request) -> Archive:
@@ -52,8 +57,21 @@ ArchiveDep = Annotated[Archive, Depends(get_archive)]
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 PageDep = Annotated[Page, Depends(get_page)]
 FormatDep = Annotated[Format, Depends(get_format)]
+
+
+def _plausible_moment(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("needs a UTC offset, e.g. 2026-03-12T11:00:00+04:00 or ...Z")
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+QueryMoment = Annotated[datetime, AfterValidator(_plausible_moment)]
+"""A moment in a query: with its UTC offset (a naive one is ambiguous), within the years
+1900-2200, so that PostgreSQL never sees one it cannot compare."""
 AsOf = Annotated[
-    datetime | None,
+    QueryMoment | None,
     Query(description="The state at this moment (RFC 3339), computed from the log."),
 ]
 
@@ -64,28 +82,29 @@ def encode_cursor(cursor: Cursor) -> str:
 
 
 def decode_cursor(value: str) -> Cursor:
+    """The cursor of a page this API gave out; a forged or damaged one is a 422.
+
+    Its time must carry an offset and convert to UTC (it is compared with the log's times;
+    not bounded to 1900-2200, since the log keeps events of any time), its position must be
+    an integer (not a float, not a boolean) within ``bigint``.
+    """
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
         moment, position = json.loads(raw)
-        cursor = Cursor(datetime.fromisoformat(moment), int(position))
-    except (binascii.Error, ValueError, TypeError) as exc:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            "cursor is not one this API gave out; start again without it",
-        ) from exc
-    if cursor.time.tzinfo is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "cursor is malformed")
-    return cursor
+        time = datetime.fromisoformat(moment)
+        in_utc = time.astimezone(UTC) if time.tzinfo is not None else None
+    except (binascii.Error, ValueError, TypeError, OverflowError) as exc:
+        raise _invalid_cursor() from exc
+    if in_utc is None or type(position) is not int or position not in LOG_POSITIONS:
+        raise _invalid_cursor()
+    return Cursor(time, position)
 
 
-def aware(value: datetime | None, name: str) -> datetime | None:
-    """Timestamps must carry their UTC offset; a naive one is ambiguous."""
-    if value is not None and value.tzinfo is None:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            f"{name} needs a UTC offset, e.g. 2026-03-12T11:00:00+04:00 or ...Z",
-        )
-    return value
+def _invalid_cursor() -> HTTPException:
+    return HTTPException(
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        "invalid cursor: not one this API gave out; start again without it",
+    )
 
 
 async def audit(request: Request, archive: Archive, viewer: Viewer, rows: Sequence[Row]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -14,9 +13,9 @@ from services.archive.entrypoints.api.dependencies import (
     MAX_LIMIT,
     ArchiveDep,
     FormatDep,
+    QueryMoment,
     ViewerDep,
     audit,
-    aware,
     decode_cursor,
     encode_cursor,
 )
@@ -82,10 +81,10 @@ async def list_events(
     subject: Annotated[str | None, Query(max_length=512)] = None,
     item_id: uuid.UUID | None = None,
     time_from: Annotated[
-        datetime | None, Query(description="Events at or after (RFC 3339).")
+        QueryMoment | None, Query(description="Events at or after (RFC 3339).")
     ] = None,
     time_to: Annotated[
-        datetime | None, Query(description="Events at or before (RFC 3339).")
+        QueryMoment | None, Query(description="Events at or before (RFC 3339).")
     ] = None,
     organization: OrganizationCode | None = None,
     known: Annotated[bool | None, Query(description="false: only events of unknown types")] = None,
@@ -103,8 +102,8 @@ async def list_events(
         source=source,
         subject=subject,
         item_id=item_id,
-        time_from=aware(time_from, "time_from"),
-        time_to=aware(time_to, "time_to"),
+        time_from=time_from,
+        time_to=time_to,
         organization=organization,
         known=known,
         text=q,

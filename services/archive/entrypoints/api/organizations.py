@@ -13,7 +13,6 @@ from services.archive.entrypoints.api.dependencies import (
     FormatDep,
     ViewerDep,
     audit,
-    aware,
 )
 from services.archive.entrypoints.api.formats import jsonable, stream
 from services.archive.entrypoints.api.presenters import ACTIVITY_COLUMNS, activity_document
@@ -55,7 +54,7 @@ async def activity(
 ) -> StreamingResponse:
     where = StateFilter(
         committee=committee, session=session, date_from=date_from, date_to=date_to, text=q,
-        as_of=aware(as_of, "as_of"),
+        as_of=as_of,
     )  # fmt: skip
     organization, rows = await queries.organization_activity(
         archive.queries, code, where, viewer, limit

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -11,9 +10,9 @@ from fastapi.responses import StreamingResponse
 from services.archive.entrypoints.api.dependencies import (
     ArchiveDep,
     FormatDep,
+    QueryMoment,
     ViewerDep,
     audit,
-    aware,
 )
 from services.archive.entrypoints.api.formats import stream
 from services.archive.entrypoints.api.presenters import SEARCH_COLUMNS, search_document
@@ -66,13 +65,13 @@ async def search(
     kind: Annotated[
         list[SearchKind] | None, Query(description="Only these kinds (repeatable).")
     ] = None,
-    time_from: Annotated[datetime | None, Query(description="Events at or after.")] = None,
-    time_to: Annotated[datetime | None, Query(description="Events at or before.")] = None,
+    time_from: Annotated[QueryMoment | None, Query(description="Events at or after.")] = None,
+    time_to: Annotated[QueryMoment | None, Query(description="Events at or before.")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> StreamingResponse:
     """Each kind's newest matches are ranked together (`ts_rank`, titles weigh most);
     matched words are wrapped in `<mark>` in the snippet (the rest is HTML-escaped)."""
-    where = EventFilter(time_from=aware(time_from, "time_from"), time_to=aware(time_to, "time_to"))
+    where = EventFilter(time_from=time_from, time_to=time_to)
     kinds = kind or ["item", "hearing", "meeting", "event"]
     rows = await queries.search(archive.queries, q, viewer, kinds=kinds, where=where, limit=limit)
     await audit(request, archive, viewer, rows)

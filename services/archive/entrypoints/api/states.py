@@ -21,7 +21,6 @@ from services.archive.entrypoints.api.dependencies import (
     PageDep,
     ViewerDep,
     audit,
-    aware,
 )
 from services.archive.entrypoints.api.formats import jsonable, stream
 from services.archive.entrypoints.api.presenters import (
@@ -94,7 +93,7 @@ async def list_items(
     where = StateFilter(
         committee=committee, session=session, status=status, category=category,
         organization=organization, date_from=date_from, date_to=date_to, text=q,
-        as_of=aware(as_of, "as_of"),
+        as_of=as_of,
     )  # fmt: skip
     return await _list(request, archive, viewer, "item", where, page, chosen)
 
@@ -104,7 +103,7 @@ async def get_item(
     item_id: uuid.UUID, request: Request, archive: ArchiveDep, viewer: ViewerDep, as_of: AsOf = None
 ) -> dict[str, Any]:
     """The item with its hearings, meetings and a timeline of every event about it."""
-    detail = await queries.item_detail(archive.queries, item_id, viewer, aware(as_of, "as_of"))
+    detail = await queries.item_detail(archive.queries, item_id, viewer, as_of)
     await audit(
         request,
         archive,
@@ -157,7 +156,7 @@ async def list_hearings(
     where = StateFilter(
         committee=committee, session=session, status=status, organization=organization,
         item_id=item_id, date_from=date_from, date_to=date_to, text=q,
-        as_of=aware(as_of, "as_of"),
+        as_of=as_of,
     )  # fmt: skip
     return await _list(request, archive, viewer, "hearing", where, page, chosen)
 
@@ -170,9 +169,7 @@ async def get_hearing(
     viewer: ViewerDep,
     as_of: AsOf = None,
 ) -> dict[str, Any]:
-    row = await queries.get_state(
-        archive.queries, "hearing", str(hearing_id), viewer, aware(as_of, "as_of")
-    )
+    row = await queries.get_state(archive.queries, "hearing", str(hearing_id), viewer, as_of)
     await audit(request, archive, viewer, [{**row, "kind": "hearing"}])
     result: dict[str, Any] = jsonable(state_document("hearing", row))
     return result
@@ -203,6 +200,6 @@ async def list_meetings(
     """Meetings, latest first; ``date_from``/``date_to`` bound when they were held."""
     where = StateFilter(
         committee=committee, session=session, organization=organization, item_id=item_id,
-        date_from=date_from, date_to=date_to, text=q, as_of=aware(as_of, "as_of"),
+        date_from=date_from, date_to=date_to, text=q, as_of=as_of,
     )  # fmt: skip
     return await _list(request, archive, viewer, "meeting", where, page, chosen)

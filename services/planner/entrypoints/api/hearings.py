@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -19,7 +18,7 @@ from services.planner.entrypoints.api.schemas import CancelIn, HearingOut, HeldI
 from services.planner.handlers import hearings, queries
 from services.planner.handlers.commands import CancelHearing, MarkHearingHeld, RescheduleHearing
 from services.planner.handlers.ports import HearingFilter
-from shared.contract.values import HearingStatus
+from shared.contract.values import HearingStatus, Moment
 
 router = APIRouter(prefix="/api/v1/hearings", tags=["hearings"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -37,8 +36,8 @@ async def list_hearings(
     session: str | None = None,
     item_id: uuid.UUID | None = None,
     status: HearingStatus | None = None,
-    starts_from: datetime | None = None,
-    starts_before: datetime | None = None,
+    starts_from: Moment | None = None,
+    starts_before: Moment | None = None,
 ) -> list[HearingOut]:
     where = HearingFilter(
         committee=committee,

@@ -8,6 +8,7 @@ from services.planner.entrypoints.api.dependencies import PlannerDep, Reader, Wr
 from services.planner.entrypoints.api.schemas import OrganizationIn, OrganizationOut
 from services.planner.handlers import organizations, queries
 from services.planner.handlers.commands import RegisterOrganization
+from shared.contract.values import OrganizationCode
 
 router = APIRouter(prefix="/api/v1/organizations", tags=["organizations"])
 
@@ -19,7 +20,9 @@ async def list_organizations(planner: PlannerDep, _: Reader) -> list[Organizatio
 
 
 @router.get("/{code}", response_model=OrganizationOut, responses={404: {"description": "None"}})
-async def get_organization(code: str, planner: PlannerDep, _: Reader) -> OrganizationOut:
+async def get_organization(
+    code: OrganizationCode, planner: PlannerDep, _: Reader
+) -> OrganizationOut:
     return OrganizationOut.model_validate(await queries.get_organization(planner.uow(), code))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.planner.domain.organizations import OrganizationClassification
+from services.planner.domain.organizations import IdentifierScheme, OrganizationClassification
 from shared.contract.values import (
     Classification,
     CommitteeCode,
@@ -53,7 +53,7 @@ class OrganizationIn(Body):
     name: LocalizedText = Field(min_length=1)
     classification: OrganizationClassification
     abbreviation: LocalizedText = Field(default_factory=dict)
-    identifiers: dict[str, ShortText] = Field(default_factory=dict)
+    identifiers: dict[IdentifierScheme, ShortText] = Field(default_factory=dict)
 
 
 class OrganizationOut(Out):
