@@ -62,6 +62,12 @@ class WorkplanSettings(BaseSettings):
         ),
     )
 
+    max_request_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="Largest HTTP request body a service reads; a larger one is a 413.",
+    )
+
     log_level: str = "INFO"
     log_json: bool = True
     otel_enabled: bool = Field(

@@ -19,9 +19,13 @@ CommitteeCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-
 SessionCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")]
 Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")]
 
+MAX_LANGUAGES = 12
 LocalizedText = Annotated[
     dict[LanguageTag, NonEmptyText],
-    Field(description="Text per language (BCP 47 tag, e.g. az, en, ru)."),
+    Field(
+        description="Text per language (BCP 47 tag, e.g. az, en, ru), at most 12 languages.",
+        max_length=MAX_LANGUAGES,
+    ),
 ]
 """Text in one or more languages, keyed by language tag: ``{"az": "...", "en": "..."}``."""
 

@@ -28,6 +28,7 @@ from shared.auth.tokens import TokenVerifier
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.topology import ConsumerBinding, Topology, declare_with
 from shared.runtime import http_errors
+from shared.runtime.body_limit import BodySizeLimit
 from shared.runtime.probes import (
     Probe,
     consumers_probe,
@@ -82,6 +83,7 @@ def create_service_app(
         app.include_router(router)
     app.include_router(_operations_router(parts))
     http_errors.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=parts.settings.max_request_bytes)
     Instrumentator(registry=parts.metrics, excluded_handlers=["/metrics"]).instrument(app)
     if parts.settings.otel_enabled:
         FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")

@@ -770,3 +770,29 @@ async def test_text_and_times_the_database_cannot_store_are_refused_as_422(
     response = await client.post(url, json=payload, headers=staff)
 
     assert response.status_code == 422, response.text
+
+
+async def test_a_change_whose_event_would_be_too_big_for_the_bus_is_422_and_not_made(
+    client, staff, sample_plan
+):
+    long_text = "🏛" * 20_000  # 4 bytes each in UTF-8: 80 KB per language
+    languages = ["az", "en", "ru", "tr", "fr", "de", "es", "it", "ar", "fa", "ka", "uk"]
+    headers = {**staff, "Content-Type": "application/json"}
+    body = new_item(title=dict.fromkeys(languages, long_text))  # ~960 KB: an event fits
+    created = await client.post(
+        ITEMS, content=json.dumps(body, ensure_ascii=False).encode(), headers=headers
+    )
+    assert created.status_code == 201, created.text
+    item_id = created.json()["id"]
+
+    patch = {"description": dict.fromkeys(languages, long_text)}  # the event would be ~1.9 MB
+    refused = await client.patch(
+        f"{ITEMS}/{item_id}",
+        content=json.dumps(patch, ensure_ascii=False).encode(),
+        headers=headers,
+    )
+
+    assert refused.status_code == 422, refused.text
+    assert "over the 1,048,576 an event may hold" in refused.json()["detail"]
+    unchanged = (await client.get(f"{ITEMS}/{item_id}", headers=staff)).json()
+    assert (unchanged["version"], unchanged["description"]) == (1, {})

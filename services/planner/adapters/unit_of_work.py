@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from itertools import chain
 from typing import Self
 
@@ -15,8 +16,10 @@ from services.planner.adapters.repositories import (
     SqlOrganizationRepository,
     SqlPlanRepository,
 )
+from services.planner.domain.errors import RuleViolation
 from services.planner.domain.recorded import RecordsEvents
 from shared.contract import CloudEvent, new_event
+from shared.contract.amqp_binding import MAX_BODY_BYTES
 from shared.db.inbox import InboxRecorder
 from shared.db.outbox import OutboxWriter
 from shared.observability.tracing import current_traceparent
@@ -44,7 +47,10 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self.session.flush()
-        await self._outbox.add(self.session, self._collect_events())
+        events = self._collect_events()
+        for event in events:
+            _check_size(event)
+        await self._outbox.add(self.session, events)
         await self.session.commit()
 
     async def seen_before(self, event: CloudEvent) -> bool:
@@ -67,3 +73,14 @@ class SqlUnitOfWork:
                         )
                     )
         return events
+
+
+def _check_size(event: CloudEvent) -> None:
+    """A change whose event no consumer would take (over the bus's body limit) is refused."""
+    # as the relay sends it: the outbox's JSONB text, which separates with ", " and ": "
+    size = len(json.dumps(event.to_json_dict(), ensure_ascii=False).encode())
+    if size > MAX_BODY_BYTES:
+        raise RuleViolation(
+            f"this change would make an event of {size:,} bytes, over the {MAX_BODY_BYTES:,} "
+            "an event may hold: shorten its texts"
+        )

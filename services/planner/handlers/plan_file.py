@@ -67,7 +67,7 @@ class OrganizationEntry(_Strict):
     name: LocalizedText = Field(min_length=1)
     abbreviation: LocalizedText = Field(default_factory=dict)
     classification: OrganizationClassification
-    identifiers: dict[IdentifierScheme, ShortText] = Field(default_factory=dict)
+    identifiers: dict[IdentifierScheme, ShortText] = Field(default_factory=dict, max_length=50)
 
 
 class Period(_Strict):

@@ -53,7 +53,7 @@ class OrganizationIn(Body):
     name: LocalizedText = Field(min_length=1)
     classification: OrganizationClassification
     abbreviation: LocalizedText = Field(default_factory=dict)
-    identifiers: dict[IdentifierScheme, ShortText] = Field(default_factory=dict)
+    identifiers: dict[IdentifierScheme, ShortText] = Field(default_factory=dict, max_length=50)
 
 
 class OrganizationOut(Out):
@@ -189,7 +189,7 @@ class HearingIn(Body):
     format: HearingFormat = "open"
     invitees: list[Person] = Field(default_factory=list, max_length=500)
     witnesses: list[Person] = Field(default_factory=list, max_length=500)
-    organizations: list[OrganizationCode] | None = None
+    organizations: list[OrganizationCode] | None = Field(default=None, max_length=100)
     allow_overlap: bool = Field(
         default=False, description="Schedule even if it overlaps another hearing."
     )
