@@ -82,6 +82,12 @@ async def report_meeting(amqp_url: str, topology: Topology) -> CloudEvent:
     return event
 
 
+async def recorded(planner: Planner, event: CloudEvent) -> None:
+    """The reported meeting, and only it, is in the planner (waits for it)."""
+    meetings = await eventually(lambda: meetings_of(planner), timeout=30)
+    assert [m["external_id"] for m in meetings] == [event.data["meeting_id"]]
+
+
 async def test_after_the_broker_connection_drops_the_planner_consumes_and_publishes_again(
     settings: PlannerSettings,
     planner: Planner,
@@ -105,8 +111,7 @@ async def test_after_the_broker_connection_drops_the_planner_consumes_and_publis
         await asyncio.sleep(1)
         proxy.resume()
 
-        meetings = await eventually(lambda: meetings_of(planner), timeout=30)
-        assert [m["external_id"] for m in meetings] == [event.data["meeting_id"]]
+        await recorded(planner, event)
         await eventually(lambda: _published_item(planner), timeout=30)
         ours = f"item/{response.json()['id']}"
         await eventually(lambda: _has_subject(probe.messages, ours), timeout=10)
@@ -137,8 +142,7 @@ async def test_through_a_database_outage_the_api_answers_503_and_the_planner_cat
         await asyncio.sleep(1.5)
         proxy.resume()
 
-        meetings = await eventually(lambda: meetings_of(planner), timeout=30)
-        assert [m["external_id"] for m in meetings] == [event.data["meeting_id"]]
+        await recorded(planner, event)
         await eventually(lambda: _ready(http), timeout=30)
         response = await http.post("/api/v1/items", json=NEW_ITEM, headers=staff)
         assert response.status_code == 201, response.text

@@ -7,7 +7,9 @@ they are shown here through the planner.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
+import httpx
 import pytest
 
 ORGANIZATIONS = "/api/v1/organizations"
@@ -64,6 +66,14 @@ async def test_clean_query_parameters_pass_the_check(client, staff, sample_plan)
     assert len(response.json()) == 2
 
 
+async def schedule_hearing(
+    client: httpx.AsyncClient, staff: dict[str, str], sample_plan: dict[str, str], **extra: Any
+) -> httpx.Response:
+    item_id = sample_plan["national-interests-hearings"]
+    body = {"starts_at": "2026-03-10T10:00:00+04:00", "ends_at": "2026-03-10T12:00:00+04:00"}
+    return await client.post(f"/api/v1/items/{item_id}/hearings", json=body | extra, headers=staff)
+
+
 def nested(depth: int) -> bytes:
     return b'{"name":' + b"[" * depth + b"]" * depth + b"}"
 
@@ -85,14 +95,9 @@ async def test_a_deeply_nested_body_is_a_422_with_a_short_echo(
 async def test_many_errors_are_a_422_showing_the_first_twenty_and_a_count(
     client, staff, sample_plan
 ):
-    item_id = sample_plan["national-interests-hearings"]
-    body = {
-        "starts_at": "2026-03-10T10:00:00+04:00",
-        "ends_at": "2026-03-10T12:00:00+04:00",
-        "invitees": [{"name": ""}] * 400,  # 400 people without a name
-    }
-
-    response = await client.post(f"/api/v1/items/{item_id}/hearings", json=body, headers=staff)
+    response = await schedule_hearing(  # 400 people without a name
+        client, staff, sample_plan, invitees=[{"name": ""}] * 400
+    )
 
     assert response.status_code == 422, response.text
     detail = response.json()["detail"]
@@ -108,14 +113,9 @@ async def test_many_errors_are_a_422_showing_the_first_twenty_and_a_count(
 async def test_a_list_over_its_limit_is_refused_at_once_with_a_short_echo(
     client, staff, sample_plan
 ):
-    item_id = sample_plan["national-interests-hearings"]
-    body = {
-        "starts_at": "2026-03-10T10:00:00+04:00",
-        "ends_at": "2026-03-10T12:00:00+04:00",
-        "organizations": ["PACE"] * 100_000,  # ~900 KB, under the body limit
-    }
-
-    response = await client.post(f"/api/v1/items/{item_id}/hearings", json=body, headers=staff)
+    response = await schedule_hearing(  # ~900 KB, under the body limit
+        client, staff, sample_plan, organizations=["PACE"] * 100_000
+    )
 
     assert response.status_code == 422, response.text
     [error] = response.json()["detail"]

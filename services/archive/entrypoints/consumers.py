@@ -203,9 +203,10 @@ class ArchiveConsumer:
         self, message: aiormq.abc.DeliveredMessage, channel: _Channel, tag: int
     ) -> None:
         """Through :class:`EventIntake`: dead letters, outage retries; a failure nacks."""
-        _RECEIVED.set(_received(message))
+        received = _received(message)
+        _RECEIVED.set(received)  # for _archive_event, which the intake calls
         try:
-            await self._intake.receive(_RECEIVED.get())
+            await self._intake.receive(received)
         except Exception:
             log.exception("archiving failed; the message goes back to the queue")
             with contextlib.suppress(Exception):  # queued before any later multiple ack
