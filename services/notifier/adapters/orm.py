@@ -255,6 +255,17 @@ subject_versions = Table(
     _at("updated_at"),
 )
 
+item_classifications = Table(
+    "item_classifications",
+    metadata,
+    Column("item_id", UUID(as_uuid=True), primary_key=True),
+    Column("classification", Text, nullable=False),
+    Column("sequence", BigInteger, nullable=False),
+    _at("updated_at"),
+)
+"""What each item is classified as now (from the item events): the classification rule
+raises its hearings and meetings to it."""
+
 inbox = inbox_table(metadata)
 
 

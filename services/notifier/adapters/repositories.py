@@ -15,6 +15,7 @@ from services.notifier.adapters.orm import (
     deliveries,
     delivery_attempts,
     digest_entries,
+    item_classifications,
     mandatory_notices,
     notifications,
     recipients,
@@ -377,3 +378,31 @@ class SqlSubjectVersions:
             where=subject_versions.c.sequence < values.excluded.sequence,
         ).returning(subject_versions.c.sequence)
         return (await self._session.execute(statement)).first() is not None
+
+
+class SqlItemClassifications:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, item_id: uuid.UUID, classification: str, sequence: int) -> None:
+        values = pg_insert(item_classifications).values(
+            item_id=item_id, classification=classification, sequence=sequence
+        )
+        await self._session.execute(
+            values.on_conflict_do_update(
+                index_elements=["item_id"],
+                set_={
+                    "classification": values.excluded.classification,
+                    "sequence": values.excluded.sequence,
+                    "updated_at": func.now(),
+                },
+                where=item_classifications.c.sequence < values.excluded.sequence,
+            )
+        )
+
+    async def of(self, item_id: uuid.UUID) -> str | None:
+        statement = select(item_classifications.c.classification).where(
+            item_classifications.c.item_id == item_id
+        )
+        found: str | None = (await self._session.execute(statement)).scalar_one_or_none()
+        return found

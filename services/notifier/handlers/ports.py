@@ -144,6 +144,14 @@ class SubjectVersions(Protocol):
         """Record the subject's version; ``False`` if an equal or newer one was seen."""
 
 
+class ItemClassifications(Protocol):
+    """What each item is classified as now, as its events said (newest sequence wins)."""
+
+    async def record(self, item_id: uuid.UUID, classification: str, sequence: int) -> None: ...
+    async def of(self, item_id: uuid.UUID) -> str | None:
+        """The item's classification, or ``None`` if no event about it was seen."""
+
+
 class UnitOfWork(Protocol):
     """One transaction: the inbox row and every effect of an event, or of a command."""
 
@@ -163,6 +171,8 @@ class UnitOfWork(Protocol):
     def digests(self) -> DigestRepository: ...
     @property
     def versions(self) -> SubjectVersions: ...
+    @property
+    def items(self) -> ItemClassifications: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
