@@ -54,6 +54,7 @@ recipients = Table(
     Column("language", Text, nullable=False),
     Column("timezone", Text, nullable=False),
     Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("cleared", Boolean, nullable=False, server_default=text("false")),
     _at(),
     Index("uq_recipients_email", func.lower(text("email")), unique=True),
     _one_of("language", ("az", "en", "ru")),

@@ -76,10 +76,15 @@ def add_recipient(
     email: Annotated[str, typer.Option()],
     language: Annotated[str, typer.Option(help="az, en or ru")] = "en",
     timezone: Annotated[str, typer.Option(help="IANA time zone")] = "Asia/Baku",
+    cleared: Annotated[
+        bool, typer.Option(help="Cleared for restricted data (told, redacted, of its changes)")
+    ] = False,
 ) -> None:
     """Add a recipient; prints its id."""
     lang = cast("Language", _one_of(language, ("az", "en", "ru"), "--language"))
-    command = AddRecipient(name=name, email=email, language=lang, timezone=timezone)
+    command = AddRecipient(
+        name=name, email=email, language=lang, timezone=timezone, cleared=cleared
+    )
     recipient = run(lambda n: recipients.add_recipient(command, n.uow()))
     console.print(str(recipient.id))
 
@@ -87,9 +92,11 @@ def add_recipient(
 @recipients_app.command("list")
 def list_recipients(limit: Limit = 100) -> None:
     found = run(lambda n: recipients.list_recipients(n.uow(), Page(limit=limit)))
-    table = Table("id", "name", "e-mail", "language", "time zone", "active")
+    table = Table("id", "name", "e-mail", "language", "time zone", "active", "cleared")
     for r in found:
-        table.add_row(str(r.id), r.name, r.email, r.language, r.timezone, str(r.active))
+        table.add_row(
+            str(r.id), r.name, r.email, r.language, r.timezone, str(r.active), str(r.cleared)
+        )
     console.print(table)
 
 

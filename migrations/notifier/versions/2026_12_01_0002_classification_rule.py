@@ -1,11 +1,14 @@
-"""item classifications: what each item is classified as now
+"""item classifications and cleared recipients
+
+Recipients get ``cleared`` (default false): a restricted notice goes, redacted, to cleared
+recipients only; existing recipients start uncleared (an administrator clears them).
 
 The notifier applies the classification rule (a hearing or meeting is at least as
 restricted as its item) from the item events it receives; this table keeps each item's
 newest classification. Items not seen yet count as unknown: the planner's own events carry
 the rule already; an external report about an unknown item is taken as restricted.
 
-Revision ID: 0002_item_classifications
+Revision ID: 0002_classification_rule
 Revises: 0001
 Create Date: 2026-12-01 18:00:00
 """
@@ -15,13 +18,18 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_item_classifications"
+revision: str = "0002_classification_rule"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.add_column(
+        "recipients",
+        sa.Column("cleared", sa.Boolean(), server_default=sa.text("false"), nullable=False),
+        schema="notifier",
+    )
     op.create_table(
         "item_classifications",
         sa.Column("item_id", sa.UUID(), nullable=False),
@@ -37,3 +45,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("item_classifications", schema="notifier")
+    op.drop_column("recipients", "cleared", schema="notifier")
