@@ -1,6 +1,7 @@
 """item classifications and cleared recipients
 
-Recipients get ``cleared`` (default false): a restricted notice goes, redacted, to cleared
+Digest entries keep their item, so that an entry whose item is restricted before the
+digest goes out is withdrawn. Recipients get ``cleared`` (default false): a restricted notice goes, redacted, to cleared
 recipients only; existing recipients start uncleared (an administrator clears them).
 
 The notifier applies the classification rule (a hearing or meeting is at least as
@@ -30,6 +31,9 @@ def upgrade() -> None:
         sa.Column("cleared", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         schema="notifier",
     )
+    op.add_column(
+        "digest_entries", sa.Column("item_id", sa.UUID(), nullable=True), schema="notifier"
+    )
     op.create_table(
         "item_classifications",
         sa.Column("item_id", sa.UUID(), nullable=False),
@@ -46,3 +50,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("item_classifications", schema="notifier")
     op.drop_column("recipients", "cleared", schema="notifier")
+    op.drop_column("digest_entries", "item_id", schema="notifier")

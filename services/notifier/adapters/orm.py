@@ -225,6 +225,7 @@ digest_entries = Table(
     Column("details", Text, nullable=False),
     Column("link", Text, nullable=False),
     Column("restricted", Boolean, nullable=False),
+    Column("item_id", UUID(as_uuid=True), nullable=True),
     _at(),
     Column(
         "digest_delivery_id",

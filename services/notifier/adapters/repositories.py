@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, literal, or_, select, update
+from sqlalchemy import delete, func, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -363,6 +363,12 @@ class SqlDigestRepository:
             .values(digest_delivery_id=delivery_id)
         )
 
+    async def withdraw(self, entry_ids: Sequence[uuid.UUID]) -> None:
+        if entry_ids:
+            await self._session.execute(
+                delete(digest_entries).where(digest_entries.c.id.in_(list(entry_ids)))
+            )
+
 
 class SqlSubjectVersions:
     def __init__(self, session: AsyncSession) -> None:
@@ -406,3 +412,12 @@ class SqlItemClassifications:
         )
         found: str | None = (await self._session.execute(statement)).scalar_one_or_none()
         return found
+
+    async def restricted(self, item_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        if not item_ids:
+            return set()
+        c = item_classifications.c
+        statement = select(c.item_id).where(
+            c.item_id.in_(list(set(item_ids))), c.classification == "restricted"
+        )
+        return set(await self._session.scalars(statement))

@@ -94,6 +94,7 @@ async def _notify(
                 details=details,
                 link=link,
                 restricted=notice.restricted,
+                item_id=notice.item_id,
             )
         )
         return

@@ -137,6 +137,8 @@ class DigestRepository(Protocol):
         """Entries not yet in a digest, locked (``SKIP LOCKED``) for this transaction."""
 
     async def assign(self, entry_ids: Sequence[uuid.UUID], delivery_id: uuid.UUID) -> None: ...
+    async def withdraw(self, entry_ids: Sequence[uuid.UUID]) -> None:
+        """Remove entries that may no longer be sent (their item was restricted since)."""
 
 
 class SubjectVersions(Protocol):
@@ -150,6 +152,9 @@ class ItemClassifications(Protocol):
     async def record(self, item_id: uuid.UUID, classification: str, sequence: int) -> None: ...
     async def of(self, item_id: uuid.UUID) -> str | None:
         """The item's classification, or ``None`` if no event about it was seen."""
+
+    async def restricted(self, item_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Those of the items that are restricted now."""
 
 
 class UnitOfWork(Protocol):
