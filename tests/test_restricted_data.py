@@ -281,6 +281,7 @@ async def test_an_uncleared_principal_meets_no_restricted_data_in_any_route_or_c
         client, notifier, smtp_server, receiver, settings, data, uncleared, daily, before
     )
     found += await _probe_cleared_recipient(client, smtp_server, settings, data, cleared_staff)
+    found += await _probe_delivery_log(client, settings, data)
     assert found == [], "\n".join(found)
 
     await _check_cleared_reads_are_logged(
@@ -318,6 +319,16 @@ async def _probe_planner(http: httpx.AsyncClient, settings: Any, data: DataSet) 
     for kind, name in (("items", "R"), ("items", "R2"), ("hearings", "Rh"), ("hearings", "R2h"),
                        ("meetings", "Rm"), ("meetings", "R2m")):  # fmt: skip
         found += await _same_as_missing(http, reader, f"/api/v1/{kind}", ids[name], "planner")
+    # a clerk's hearing that clashes with a restricted one: refused, without naming it
+    clerk = token(settings, "uncleared-clerk", "planner:read", "planner:write")
+    clash = await http.post(
+        f"/api/v1/items/{ids['P']}/hearings",
+        json={"starts_at": "2026-03-10T11:30:00+04:00", "ends_at": "2026-03-10T12:30:00+04:00"},
+        headers=clerk,
+    )
+    if clash.status_code != 409 or "another hearing" not in clash.text:
+        found.append(f"planner overlap: {clash.status_code} {clash.text[:200]}")
+    found += [f"planner overlap: {secret}" for secret in leaks(clash, (*data.secrets, "07:00"))]
     # reports of another system are kept, never linked to what their source may not see
     meetings = (await http.get("/api/v1/meetings?limit=500", headers=reader)).json()
     reported = {m["external_id"]: m for m in meetings if m["source"] == EXTERNAL_SOURCE}
@@ -498,6 +509,24 @@ async def _probe_cleared_recipient(
         if notice["restricted"]:
             content = json.dumps(notice, ensure_ascii=False).lower()
             found += [f"cleared inbox: {s}" for s in SECRET_TEXT if s.lower() in content]
+    return found
+
+
+async def _probe_delivery_log(client: httpx.AsyncClient, settings: Any, data: DataSet) -> list[str]:
+    """An administrator of the notifier who is not cleared never sees the deliveries of
+    restricted notices (their subjects name restricted records); a cleared one does."""
+    found: list[str] = []
+    operator = token(settings, "uncleared-operator", "notifier:admin")
+    shown = await client.get("/api/v1/deliveries?limit=500", headers=operator)
+    assert shown.status_code == 200, shown.text
+    found += [f"delivery log: {secret}" for secret in leaks(shown, data.secrets)]
+    cleared_operator = token(settings, "cleared-operator", "notifier:admin", "notifier:restricted")
+    everything = (await client.get("/api/v1/deliveries?limit=500", headers=cleared_operator)).json()
+    restricted = [d for d in everything if d["restricted"]]
+    assert restricted, "no delivery of a restricted notice was made for the cleared recipient"
+    found += await _same_as_missing(
+        client, operator, "/api/v1/deliveries", restricted[0]["id"], "notifier"
+    )
     return found
 
 

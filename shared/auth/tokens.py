@@ -26,6 +26,7 @@ SCOPES = {
     "archive:audit": "read the archive's access log (who read restricted data)",
     "notifier:read": "read one's own notification inbox",
     "notifier:admin": "manage recipients, subscriptions, webhooks and deliveries",
+    "notifier:restricted": "see deliveries of restricted notices in the delivery log",
 }
 
 

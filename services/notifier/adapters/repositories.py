@@ -208,6 +208,8 @@ class SqlDeliveryRepository:
             statement = statement.where(c.recipient_id == where.recipient_id)
         if where.event_id is not None:
             statement = statement.where(c.event_id == where.event_id)
+        if not where.include_restricted:
+            statement = statement.where(c.restricted.is_(False))
         rows = await self._session.execute(statement.limit(page.limit).offset(page.offset))
         return [_view(row) for row in rows]
 
@@ -250,6 +252,7 @@ _VIEW_COLUMNS = (
     deliveries.c.sent_at,
     deliveries.c.message_id,
     deliveries.c.endpoint_id,
+    deliveries.c.restricted,
 )
 
 

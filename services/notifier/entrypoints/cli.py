@@ -246,7 +246,7 @@ def remove_mandatory(notice: Id) -> None:
 @deliveries_app.command("failed")
 def failed_deliveries(limit: Limit = 100) -> None:
     """Deliveries that did not go out: retrying, failed, dead (newest first)."""
-    where = DeliveryFilter(statuses=UNDELIVERED)
+    where = DeliveryFilter(statuses=UNDELIVERED, include_restricted=True)  # the operator
     found = run(lambda n: deliveries.list_deliveries(n.uow(), where, Page(limit=limit)))
     table = Table("id", "status", "channel", "to", "event", "attempts", "last error")
     for d in found:
@@ -266,7 +266,7 @@ def failed_deliveries(limit: Limit = 100) -> None:
 @deliveries_app.command("show")
 def show_delivery(delivery: Id) -> None:
     """One delivery and its journal."""
-    found, journal = run(lambda n: deliveries.read_delivery(n.uow(), delivery))
+    found, journal = run(lambda n: deliveries.read_delivery(n.uow(), delivery, cleared=True))
     console.print(
         f"{found.id} {found.channel} to {found.target}: {found.status}, "
         f"{found.attempts} attempt(s); event {found.event_type} {found.event_id}"
@@ -291,11 +291,11 @@ def resend(
     async def resend_them(notifier: Notifier) -> int:
         ids = list(delivery or ())
         if all_undelivered:
-            where = DeliveryFilter(statuses=("failed", "dead"))
+            where = DeliveryFilter(statuses=("failed", "dead"), include_restricted=True)
             found = await deliveries.list_deliveries(notifier.uow(), where, Page(limit=10_000))
             ids = [d.id for d in found]
         for delivery_id in ids:
-            await deliveries.resend_delivery(delivery_id, notifier.uow(), by="cli")
+            await deliveries.resend_delivery(delivery_id, notifier.uow(), by="cli", cleared=True)
         return len(ids)
 
     console.print(f"queued {run(resend_them)} delivery(ies) again")

@@ -45,6 +45,8 @@ class DeliveryFilter:
     channel: Channel | None = None
     recipient_id: uuid.UUID | None = None
     event_id: str | None = None
+    include_restricted: bool = False
+    """Deliveries of restricted notices too (for operators cleared for restricted data)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class DeliveryView:
     sent_at: datetime | None
     message_id: str | None
     endpoint_id: uuid.UUID | None
+    restricted: bool
 
 
 @dataclass(frozen=True)

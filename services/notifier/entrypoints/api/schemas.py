@@ -243,6 +243,9 @@ class DeliveryOut(Out):
     next_attempt_at: datetime | None
     created_at: datetime
     sent_at: datetime | None
+    restricted: bool = Field(
+        description="Of a restricted notice (listed only with `notifier:restricted`)."
+    )
 
 
 class AttemptOut(Out):
