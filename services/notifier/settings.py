@@ -41,6 +41,19 @@ class NotifierSettings(WorkplanSettings):
     )
     mail_from_name: str = "Workplan"
 
+    intake_batch_size: int = Field(
+        default=100,
+        ge=1,
+        le=1_000,
+        description="Events notified in one transaction at most (the consumer's group commit).",
+    )
+    intake_batch_wait: float = Field(
+        default=0.005,
+        ge=0,
+        le=1,
+        description="Seconds an event waits for others to share its transaction when idle.",
+    )
+
     webhook_timeout: float = Field(default=10.0, gt=0)
     webhook_concurrency: int = Field(default=16, ge=1, le=256)
 

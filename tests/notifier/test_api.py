@@ -9,6 +9,7 @@ import pytest
 
 from services.notifier.entrypoints.api import schemas
 from tests.notifier.scenario import add_recipient, subscribe
+from tests.support import eventually
 
 MISSING = str(uuid.uuid4())
 
@@ -255,7 +256,10 @@ async def test_rules_that_need_the_database_say_what_is_wrong(client, admin, not
 
 async def test_the_process_reports_health_and_readiness(client, notifier):
     assert (await client.get("/healthz")).json()["service"] == "notifier"
-    ready = await client.get("/readyz")
-    assert ready.status_code == 200, ready.text
+
+    async def ready() -> bool:  # the consumer attaches in the background after start-up
+        return (await client.get("/readyz")).status_code == 200
+
+    await eventually(ready, timeout=10)
     metrics = await client.get("/metrics")
     assert "workplan_notifier_delivery_attempts_total" in metrics.text

@@ -35,6 +35,7 @@ from services.notifier.handlers.ports import (
     DeliveryFilter,
     DeliveryView,
     Page,
+    Queued,
 )
 
 
@@ -190,6 +191,31 @@ class SqlDeliveryRepository:
         )
         return True
 
+    async def add_many(self, queued: Sequence[Queued]) -> int:
+        now = datetime.now(UTC)
+        rows = [_delivery_row(delivery, now) for delivery, _ in queued]
+        statement = (
+            pg_insert(deliveries)
+            .on_conflict_do_nothing(
+                index_elements=["event_source", "event_id", "recipient_id", "channel"]
+            )
+            .returning(deliveries.c.id)
+        )
+        stored = set((await self._session.scalars(statement, rows)).all())
+        if not stored:
+            return 0
+        kept = [
+            (delivery, notification) for delivery, notification in queued if delivery.id in stored
+        ]
+        await self._session.execute(
+            insert(delivery_attempts),
+            [{"delivery_id": d.id, "attempt": 0, "status": d.status} for d, _ in kept],
+        )
+        inbox_rows = [n.__dict__ for _, n in kept if n is not None]
+        if inbox_rows:
+            await self._session.execute(insert(notifications), inbox_rows)
+        return len(stored)
+
     async def get(self, delivery_id: uuid.UUID, *, for_update: bool = False) -> DeliveryView | None:
         statement = select(*_VIEW_COLUMNS).where(deliveries.c.id == delivery_id)
         if for_update:
@@ -233,6 +259,28 @@ class SqlDeliveryRepository:
                 delivery_id=delivery_id, attempt=0, status="queued", detail=detail
             )
         )
+
+
+def _delivery_row(delivery: Delivery, now: datetime) -> dict[str, Any]:
+    sent = delivery.status == "sent"
+    return {
+        "id": delivery.id,
+        "event_source": delivery.event_source,
+        "event_id": delivery.event_id,
+        "event_type": delivery.event_type,
+        "subject": delivery.subject,
+        "kind": delivery.kind,
+        "recipient_id": delivery.recipient_id,
+        "channel": delivery.channel,
+        "endpoint_id": delivery.endpoint_id,
+        "target": delivery.target,
+        "message_id": delivery.message_id,
+        "content": delivery.content,
+        "restricted": delivery.restricted,
+        "status": delivery.status,
+        "next_attempt_at": None if sent else now,
+        "sent_at": now if sent else None,
+    }
 
 
 _VIEW_COLUMNS = (

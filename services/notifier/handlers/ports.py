@@ -29,6 +29,9 @@ from services.notifier.domain.subscriptions import (
 from services.notifier.domain.webhooks import WebhookEndpoint
 from shared.contract import CloudEvent
 
+Queued = tuple[Delivery, Notification | None]
+"""A delivery to store, and the inbox notification it carries (inbox channel only)."""
+
 UnsubscribeScope = tuple[Literal["subscription", "digests"], uuid.UUID]
 """What a one-click unsubscribe link mutes: one subscription, or a recipient's digests."""
 
@@ -112,6 +115,11 @@ class MandatoryNoticeRepository(Protocol):
 
 
 class DeliveryRepository(Protocol):
+    async def add_many(self, queued: Sequence[Queued]) -> int:
+        """Store deliveries (and their inbox notifications) in a few statements; one whose
+        (event, recipient, channel) is there already is left out. Returns how many were."""
+        ...
+
     async def add(self, delivery: Delivery) -> bool:
         """Store it (journal: its status); ``False`` if its (event, recipient, channel) exists."""
 
