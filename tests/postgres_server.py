@@ -12,6 +12,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from tests.notifier.servers import free_port
@@ -56,9 +57,10 @@ class OwnPostgres:
             "start",
         )  # fmt: skip
 
-    def restart(self) -> None:
-        """Stop (fast: open connections are cut) and start again, as an operator would."""
+    def restart(self, down_for: float = 0.0) -> None:
+        """Stop (fast: open connections are cut), stay down a while, start again."""
         self.stop()
+        time.sleep(down_for)
         self.start()
 
     def stop(self) -> None:

@@ -7,7 +7,7 @@ import typer
 from services.archive.entrypoints import cli as archive_cli
 from services.notifier.entrypoints.cli import app as notifier_admin
 from services.planner.entrypoints.cli import import_command
-from workplan.cli import contract_docs, dead_letters, events, running, tokens
+from workplan.cli import bench, contract_docs, dead_letters, events, running, tokens
 
 app = typer.Typer(
     name="workplan",
@@ -29,6 +29,7 @@ app.command("publish")(events.publish)
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(dead_letters.app, name="deadletters")
 app.add_typer(contract_docs.app, name="contract")
+app.command("bench")(bench.bench)
 
 
 def main() -> None:
