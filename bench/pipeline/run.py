@@ -123,9 +123,11 @@ class Pipeline:
 
     # --- set-up ------------------------------------------------------------------------
 
-    async def start(self) -> dict[str, Any]:
+    async def create_database(self) -> None:
         await ensure_database(self.database_url)
         await asyncio.to_thread(upgrade, self.database_url)
+
+    async def start(self) -> dict[str, Any]:
         await self.sink.start()
         env = {
             **os.environ,
@@ -186,7 +188,7 @@ class Pipeline:
                     json={
                         "recipient_id": recipient,
                         "channel": channel,
-                        "event_types": ["workplan.hearing.*"],
+                        "event_type": "workplan.hearing.*",
                     },
                 )
                 subscribed.raise_for_status()
@@ -335,23 +337,24 @@ async def run_bench(plan: Plan, json_path: Path | None) -> int:
         "plan": plan.__dict__,
         "machine": {"cpus": os.cpu_count(), "load_average_at_start": load_average()},
     }
-    raw = await RawHop(
-        WorkplanSettings().amqp_url.get_secret_value(),
-        _dsn(WorkplanSettings().database_url.get_secret_value()),
-        f"bench-raw-{uuid.uuid4().hex[:8]}",
-    ).run(
-        plan.raw_events,
-        int(plan.latency_rate * plan.raw_paced_seconds),
-        plan.latency_rate,
-    )
-    results["raw"] = {
-        "events_per_s": raw.rate,
-        "cpu_ms_per_event": raw.cpu_ms_per_event,
-        "latency_ms": percentiles(raw.latencies_ms),
-        "latency_rate": plan.latency_rate,
-    }
     pipeline = Pipeline(plan, workdir)
     try:
+        await pipeline.create_database()
+        raw = await RawHop(
+            WorkplanSettings().amqp_url.get_secret_value(),
+            pipeline.dsn,
+            f"bench-raw-{uuid.uuid4().hex[:8]}",
+        ).run(
+            plan.raw_events,
+            int(plan.latency_rate * plan.raw_paced_seconds),
+            plan.latency_rate,
+        )
+        results["raw"] = {
+            "events_per_s": raw.rate,
+            "cpu_ms_per_event": raw.cpu_ms_per_event,
+            "latency_ms": percentiles(raw.latencies_ms),
+            "latency_rate": plan.latency_rate,
+        }
         idle = await pipeline.start()
         results["idle_rss_mb"] = idle
         await pipeline.window("warm-up", lambda: pipeline.http_window(plan.warm_up), plan.warm_up)
@@ -434,10 +437,6 @@ def summary(results: dict[str, Any]) -> dict[str, Any]:
         "peak_rss_mb": results.get("peak_rss_mb", {}),
         "integrity": results.get("integrity", {}),
     }
-
-
-def _dsn(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _free_port() -> int:
