@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -99,9 +100,10 @@ class Plan:
 
 
 class Pipeline:
-    def __init__(self, plan: Plan, workdir: Path) -> None:
+    def __init__(self, plan: Plan, workdir: Path, profile: Path | None = None) -> None:
         self.plan = plan
         self.workdir = workdir
+        self.profile = profile
         self.settings = WorkplanSettings()
         run_id = uuid.uuid4().hex[:8]
         base = make_url(self.settings.database_url.get_secret_value())
@@ -255,10 +257,14 @@ class Pipeline:
         load_before = load_average()
         started = time.time()
         began = time.monotonic()
+        profilers = self._profile(kind, pids)
         new_ids = await run()
         self.expected |= new_ids
         await self._drained(600)
         seconds = time.monotonic() - began
+        for profiler in profilers:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(timeout=60)
         cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
         pg_cpu = await self._postgres_cpu(pg_before) if pg_before is not None else None
         rabbit_cpu = sum(cpu_seconds(pid) for pid in rabbit) - rabbit_before
@@ -290,6 +296,31 @@ class Pipeline:
             },
             "load_average": [load_before, load_average()],
         }
+
+    def _profile(self, kind: str, pids: dict[str, int]) -> list[subprocess.Popen[bytes]]:
+        """py-spy on every service for this window (``--profile DIR``): collapsed stacks."""
+        if self.profile is None or kind == "warm-up":
+            return []
+        self.profile.mkdir(parents=True, exist_ok=True)
+        return [
+            subprocess.Popen(
+                [
+                    "py-spy",
+                    "record",
+                    "--format",
+                    "raw",
+                    "--rate",
+                    "200",
+                    "--pid",
+                    str(pid),
+                    "--output",
+                    str(self.profile / f"{name}-{kind}.txt"),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for name, pid in pids.items()
+        ]
 
     async def http_window(self, count: int, rate_: float | None = None) -> set[str]:
         since = time.time() - 0.001
@@ -328,7 +359,7 @@ class Pipeline:
         return sum(value - before.get(pid, 0.0) for pid, value in now.items())
 
 
-async def run_bench(plan: Plan, json_path: Path | None) -> int:
+async def run_bench(plan: Plan, json_path: Path | None, profile: Path | None = None) -> int:
     """Run everything, print the table, write the JSON; non-zero if any event was lost or
     handled twice."""
     workdir = Path(tempfile.mkdtemp(prefix="workplan-bench-"))
@@ -337,7 +368,7 @@ async def run_bench(plan: Plan, json_path: Path | None) -> int:
         "plan": plan.__dict__,
         "machine": {"cpus": os.cpu_count(), "load_average_at_start": load_average()},
     }
-    pipeline = Pipeline(plan, workdir)
+    pipeline = Pipeline(plan, workdir, profile)
     try:
         await pipeline.create_database()
         raw = await RawHop(
@@ -463,6 +494,6 @@ async def _delete_broker_objects(amqp_url: str, topology: Topology) -> None:
                 await channel.exchange_delete(exchange)
 
 
-def main(quick: bool, json_path: Path | None) -> int:
+def main(quick: bool, json_path: Path | None, profile: Path | None = None) -> int:
     plan = Plan.quick() if quick else Plan.full()
-    return asyncio.run(run_bench(plan, json_path))
+    return asyncio.run(run_bench(plan, json_path, profile))

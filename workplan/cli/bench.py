@@ -15,10 +15,14 @@ def bench(
     json_path: Annotated[
         Path | None, typer.Option("--json", help="Where to write the results (JSON).")
     ] = None,
+    profile: Annotated[
+        Path | None,
+        typer.Option(help="Profile every service with py-spy into this folder (collapsed stacks)."),
+    ] = None,
 ) -> None:
     """Measure the pipeline end to end (HTTP API and bus), each stage, latency, CPU and
     memory of every service, beside the raw limit of this machine; exits 1 if any event
     was lost or handled twice."""
     from bench.pipeline.run import main  # noqa: PLC0415 - heavy: load only when asked
 
-    raise typer.Exit(main(quick, json_path))
+    raise typer.Exit(main(quick, json_path, profile))
