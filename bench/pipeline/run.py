@@ -286,6 +286,7 @@ class Pipeline:
                 "emails_accepted": rate({i: times.emailed[i] for i in ids}, started),
             },
             "latency_ms": {
+                "commit_to_published": percentiles(latencies_ms(times.published, times.committed)),
                 "commit_to_archived": percentiles(latencies_ms(times.archived, times.committed)),
                 "commit_to_email": percentiles(latencies_ms(times.emailed, times.committed)),
             },

@@ -57,7 +57,7 @@ def create_app(settings: PlannerSettings | None = None) -> FastAPI:
         metrics=metrics,
         broker=create_broker(planner, metrics),
         bindings=[BINDING],
-        workers=[planner.relay.run, planner.retention.run],
+        workers=[planner.relay, planner.retention.run],
     )
     app = create_service_app(
         parts,

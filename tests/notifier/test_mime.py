@@ -89,8 +89,11 @@ def test_two_recipients_of_one_event_each_get_their_own_headers_link_and_attende
         # one line, never folded into encoded-words: mail programs call it as it is
         assert f"List-Unsubscribe: <{url}>\r\n".encode() in data
         assert url == renderer.unsubscribe_url(("subscription", person.id))
-        plain = message.get_body(preferencelist=("plain",)).get_content()
-        html = message.get_body(preferencelist=("html",)).get_content()
+        plain_part = message.get_body(preferencelist=("plain",))
+        html_part = message.get_body(preferencelist=("html",))
+        assert plain_part is not None
+        assert html_part is not None
+        plain, html = plain_part.get_content(), html_part.get_content()
         assert url in plain
         assert url in html
         assert UNSUBSCRIBE_STAND_IN not in plain + html

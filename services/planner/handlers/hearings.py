@@ -112,11 +112,14 @@ async def _check_calendar(
 
     The other hearing is named only to a caller who may see it: to anyone else a
     restricted one is "another hearing", without its id or times.
+
+    The committee's calendar is locked only for the check: a hearing allowed to overlap
+    checks nothing, so it waits for no other (an overlap it makes is the one it allows).
     """
-    starts_at, ends_at = window
-    await uow.hearings.lock_calendar(committee)
     if allow_overlap:
         return
+    starts_at, ends_at = window
+    await uow.hearings.lock_calendar(committee)
     clashes = await uow.hearings.overlapping(
         committee, starts_at, ends_at, moving.id if moving else None
     )
