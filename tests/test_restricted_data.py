@@ -618,7 +618,19 @@ async def _wait_until_quiet(
         done = reported < 4 or hearings.json().get("status") == "rescheduled"
         return len(answer.json()) >= reported and done
 
+    async def planner_events_notified() -> bool:
+        """Every event the planner committed has reached the notifier (its inbox)."""
+        async with notifier.engine.connect() as connection:
+            missing = await connection.scalar(
+                text(
+                    "SELECT count(*) FROM planner.outbox o WHERE NOT EXISTS ("
+                    "SELECT 1 FROM notifier.inbox i WHERE i.event_id = o.event_id)"
+                )
+            )
+        return missing == 0
+
     await eventually(archived, timeout=30)
+    await eventually(planner_events_notified, timeout=30)
     await settled(notifier, 1, timeout=30)
 
 
