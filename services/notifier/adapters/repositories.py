@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, or_, select, update
+from sqlalchemy import delete, func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -425,6 +425,30 @@ class SqlSubjectVersions:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def lock(self, subjects: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        c = subject_versions.c
+        statement = (
+            select(c.source, c.subject, c.sequence)
+            .where(tuple_(c.source, c.subject).in_(list(subjects)))
+            .order_by(c.source, c.subject)  # locked in one order by every consumer
+            .with_for_update()
+        )
+        rows = await self._session.execute(statement)
+        return {(row.source, row.subject): row.sequence for row in rows}
+
+    async def advance_many(self, versions: dict[tuple[str, str], int]) -> set[tuple[str, str]]:
+        values = pg_insert(subject_versions)
+        statement = values.on_conflict_do_update(
+            index_elements=["source", "subject"],
+            set_={"sequence": values.excluded.sequence, "updated_at": func.now()},
+            where=subject_versions.c.sequence < values.excluded.sequence,
+        ).returning(subject_versions.c.source, subject_versions.c.subject)
+        rows = [
+            {"source": source, "subject": subject, "sequence": sequence}
+            for (source, subject), sequence in versions.items()
+        ]
+        return {(row[0], row[1]) for row in await self._session.execute(statement, rows)}
+
     async def advance(self, source: str, subject: str, sequence: int) -> bool:
         values = pg_insert(subject_versions).values(
             source=source, subject=subject, sequence=sequence
@@ -456,6 +480,32 @@ class SqlItemClassifications:
                 where=item_classifications.c.sequence < values.excluded.sequence,
             )
         )
+
+    async def record_many(self, records: Sequence[tuple[uuid.UUID, str, int]]) -> None:
+        values = pg_insert(item_classifications)
+        statement = values.on_conflict_do_update(
+            index_elements=["item_id"],
+            set_={
+                "classification": values.excluded.classification,
+                "sequence": values.excluded.sequence,
+                "updated_at": func.now(),
+            },
+            where=item_classifications.c.sequence < values.excluded.sequence,
+        )
+        await self._session.execute(
+            statement,
+            [
+                {"item_id": item, "classification": classification, "sequence": sequence}
+                for item, classification, sequence in records
+            ],
+        )
+
+    async def current(self, item_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[str, int]]:
+        c = item_classifications.c
+        rows = await self._session.execute(
+            select(c.item_id, c.classification, c.sequence).where(c.item_id.in_(list(item_ids)))
+        )
+        return {row.item_id: (row.classification, row.sequence) for row in rows}
 
     async def of(self, item_id: uuid.UUID) -> str | None:
         statement = select(item_classifications.c.classification).where(

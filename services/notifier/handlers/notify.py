@@ -45,6 +45,11 @@ class NoticeSettings:
     organizer_name: str
 
 
+class ConcurrentVersions(Exception):
+    """Another consumer advanced a subject this batch took as new: the batch is written
+    again one event at a time (each then sees the other's version, locked)."""
+
+
 async def notify_events(
     batch: Sequence[tuple[CloudEvent, EventData]],
     uow: UnitOfWork,
@@ -53,11 +58,13 @@ async def notify_events(
 ) -> list[Outcome]:
     """Notify a batch of events in one transaction, in the order given (delivery order).
 
-    The queued deliveries and inbox notifications of the whole batch are written together
-    at the end, before the commit; the inbox row of each event is in the same transaction.
+    What the batch needs is read in a few statements before its events are applied in
+    order: which events are new (the inbox rows, written), the classifications of their
+    items, the versions of their subjects (locked). The queued deliveries and inbox
+    notices, the classifications and the versions are written together at the end.
     """
     async with uow:
-        mandatory = list(await uow.mandatory.all())
+        state = await _BatchState.read(uow, batch)
         effects: list[Queued] = []
         outcomes = [
             await _notify_event(
@@ -66,13 +73,14 @@ async def notify_events(
                 uow,
                 renderer=renderer,
                 settings=settings,
-                mandatory_rules=mandatory,
+                state=state,
                 effects=effects,
-            )
+            )  # fmt: skip
             for event, data in batch
         ]
         if effects:
             await uow.deliveries.add_many(effects)
+        await state.write(uow)
         await uow.commit()
     return outcomes
 
@@ -89,6 +97,79 @@ async def notify_event(
     return outcome
 
 
+class _BatchState:
+    """What the events of a batch read and change, held in order while they are applied."""
+
+    def __init__(
+        self,
+        new: set[tuple[str, str]],
+        classifications: dict[uuid.UUID, tuple[str, int]],
+        versions: dict[tuple[str, str], int],
+        mandatory: Sequence[MandatoryNotice],
+    ) -> None:
+        self.new = new
+        self.classifications = classifications
+        self.versions = versions
+        self.mandatory = mandatory
+        self.recorded: dict[uuid.UUID, tuple[str, int]] = {}
+        self.advanced: dict[tuple[str, str], int] = {}
+
+    @classmethod
+    async def read(
+        cls, uow: UnitOfWork, batch: Sequence[tuple[CloudEvent, EventData]]
+    ) -> _BatchState:
+        events = [event for event, _ in batch]
+        new = await uow.record_events(events)
+        item_ids = {item for _, data in batch if (item := _item_of(data)) is not None}
+        subjects = {(event.source, event.subject) for event in events if event.subject}
+        return cls(
+            new,
+            await uow.items.current(sorted(item_ids)) if item_ids else {},
+            await uow.versions.lock(sorted(subjects)) if subjects else {},
+            list(await uow.mandatory.all()),
+        )
+
+    def first_time(self, event: CloudEvent) -> bool:
+        """The event was not seen before (nor earlier in this batch)."""
+        key = (event.source, event.id)
+        if key not in self.new:
+            return False
+        self.new.discard(key)
+        return True
+
+    def classification(self, item_id: uuid.UUID) -> str | None:
+        found = self.classifications.get(item_id)
+        return found[0] if found else None
+
+    def record(self, item_id: uuid.UUID, classification: str, sequence: int) -> None:
+        found = self.classifications.get(item_id)
+        if found is None or found[1] < sequence:
+            self.classifications[item_id] = self.recorded[item_id] = (classification, sequence)
+
+    def advance(self, source: str, subject: str, sequence: int) -> bool:
+        """``False`` when the subject is at this version or a newer one already (stale)."""
+        key = (source, subject)
+        if self.versions.get(key, 0) >= sequence:
+            return False
+        self.versions[key] = self.advanced[key] = sequence
+        return True
+
+    async def write(self, uow: UnitOfWork) -> None:
+        if self.recorded:
+            await uow.items.record_many(
+                [(item, cls, seq) for item, (cls, seq) in self.recorded.items()]
+            )
+        if self.advanced:
+            advanced = await uow.versions.advance_many(self.advanced)
+            if advanced != set(self.advanced):
+                raise ConcurrentVersions("a subject of the batch was advanced meanwhile")
+
+
+def _item_of(data: EventData) -> uuid.UUID | None:
+    item_id = getattr(data, "item_id", None)
+    return item_id if isinstance(item_id, uuid.UUID) else None
+
+
 async def _notify_event(
     event: CloudEvent,
     data: EventData,
@@ -96,24 +177,24 @@ async def _notify_event(
     *,
     renderer: NoticeRenderer,
     settings: NoticeSettings,
-    mandatory_rules: Sequence[MandatoryNotice],
+    state: _BatchState,
     effects: list[Queued],
 ) -> Outcome:
-    notice = notice_of(event, data)
-    if await uow.seen_before(event):
+    if not state.first_time(event):
         return "duplicate"
+    notice = notice_of(event, data)
     if isinstance(data, ItemSnapshot):
-        await uow.items.record(data.item_id, data.classification, notice.sequence or 1)
+        state.record(data.item_id, data.classification, notice.sequence or 1)
     elif notice.item_id is not None:
-        item = await uow.items.of(notice.item_id)
+        item = state.classification(notice.item_id)
         notice = under_classification_rule(notice, item, vouched=event.source == PLANNER_SOURCE)
-    if notice.subject is not None and not await uow.versions.advance(
+    if notice.subject is not None and not state.advance(
         notice.source, notice.subject, notice.sequence or 1
     ):
         return "stale"  # a newer version of the subject was notified already
     if notice.silent:
         return "applied"
-    mandatory = any(rule.covers(notice) for rule in mandatory_rules)
+    mandatory = any(rule.covers(notice) for rule in state.mandatory)
     candidates = await uow.subscriptions.candidates(notice)
     texts = _Texts(notice, settings.links_base_url)
     for chosen in route(notice, candidates, mandatory=mandatory):
