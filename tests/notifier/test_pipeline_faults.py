@@ -170,3 +170,51 @@ async def test_one_consumer_applies_the_events_of_each_subject_in_order(
     per_hearing = Counter(subject for subject, _ in kinds)
     assert len(per_hearing) == len(hearings)
     assert set(per_hearing.values()) == {3}  # scheduled, rescheduled, cancelled: none stale
+
+
+async def test_two_consumers_never_notify_an_older_version_after_a_newer_one(
+    notifier_settings: NotifierSettings, notifier, publisher, events_topology
+):
+    admin = bearer(notifier_settings, "notifier:admin")
+    hearings = [Hearing() for _ in range(60)]
+    order = {"scheduled": 1, "rescheduled": 2, "cancelled": 3}
+    async with (
+        running(notifier_settings) as first,
+        running(notifier_settings),  # a second notifier process, competing on the queue
+        client_of(first) as client,
+    ):
+        recipient = await add_recipient(client, admin)
+        await subscribe(client, admin, recipient["id"], channel="inbox")
+        for hearing in hearings:
+            await publish(publisher, events_topology, hearing.scheduled())
+            await publish(
+                publisher,
+                events_topology,
+                hearing.rescheduled("2026-03-13T11:00:00+04:00", "2026-03-13T13:00:00+04:00"),
+            )
+            await publish(publisher, events_topology, hearing.cancelled())
+
+        async def all_handled() -> bool:
+            handled = await _count(
+                notifier_settings.database_url.get_secret_value(),
+                "SELECT count(*) FROM notifier.inbox",
+            )
+            return handled >= 3 * len(hearings)
+
+        await eventually(all_handled, timeout=90)
+        async with first.state.notifier.engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    text(
+                        "SELECT subject, event_type FROM notifier.notifications "
+                        "ORDER BY created_at, id"
+                    )
+                )
+            ).all()
+    told: dict[str, list[int]] = {}
+    for subject, event_type in rows:
+        told.setdefault(subject, []).append(order[event_type.split(".")[2]])
+    assert len(told) == len(hearings)
+    for versions in told.values():
+        assert versions == sorted(set(versions))  # never an older one after a newer one
+        assert versions[-1] == 3  # the newest is always told

@@ -426,11 +426,20 @@ class SqlSubjectVersions:
         self._session = session
 
     async def lock(self, subjects: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Lock every subject's row, making the missing ones (version 0) first, in one order
+        for every consumer: a batch then decides on versions no other can change under it."""
+        ordered = sorted(set(subjects))
+        await self._session.execute(
+            pg_insert(subject_versions).on_conflict_do_nothing(
+                index_elements=["source", "subject"]
+            ),
+            [{"source": source, "subject": subject, "sequence": 0} for source, subject in ordered],
+        )
         c = subject_versions.c
         statement = (
             select(c.source, c.subject, c.sequence)
-            .where(tuple_(c.source, c.subject).in_(list(subjects)))
-            .order_by(c.source, c.subject)  # locked in one order by every consumer
+            .where(tuple_(c.source, c.subject).in_(ordered))
+            .order_by(c.source, c.subject)
             .with_for_update()
         )
         rows = await self._session.execute(statement)

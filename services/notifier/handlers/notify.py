@@ -46,8 +46,8 @@ class NoticeSettings:
 
 
 class ConcurrentVersions(Exception):
-    """Another consumer advanced a subject this batch took as new: the batch is written
-    again one event at a time (each then sees the other's version, locked)."""
+    """A subject's version changed under the batch's lock (it cannot): the batch is
+    written again one event at a time rather than notify on a wrong version."""
 
 
 async def notify_events(
@@ -60,7 +60,8 @@ async def notify_events(
 
     What the batch needs is read in a few statements before its events are applied in
     order: which events are new (the inbox rows, written), the classifications of their
-    items, the versions of their subjects (locked). The queued deliveries and inbox
+    items, the versions of their subjects (locked, so a competing consumer waits for this
+    batch's commit and then sees its versions). The queued deliveries and inbox
     notices, the classifications and the versions are written together at the end.
     """
     async with uow:
@@ -75,7 +76,7 @@ async def notify_events(
                 settings=settings,
                 state=state,
                 effects=effects,
-            )  # fmt: skip
+            )
             for event, data in batch
         ]
         if effects:

@@ -154,7 +154,8 @@ class DigestRepository(Protocol):
 
 class SubjectVersions(Protocol):
     async def lock(self, subjects: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        """The stored version of each (source, subject) that has one, locked until commit."""
+        """The stored version of each (source, subject) (0 when none yet), all locked until
+        the commit."""
         ...
 
     async def advance_many(self, versions: dict[tuple[str, str], int]) -> set[tuple[str, str]]:
