@@ -12,6 +12,9 @@ both removed afterwards):
    offered rate for latency. Each window waits until every event is archived, notified
    and its e-mail accepted, and reads CPU and memory of every process from ``/proc``.
 
+``WORKPLAN_BENCH_SERVICES_FROM=<checkout>`` runs the services (and the import) from another
+checkout of the repository, to measure a before and an after with the same bench.
+
 The figures are medians over the repeats. Every event is checked: archived once, one
 e-mail, one inbox notice; the command exits non-zero if anything is lost or doubled.
 """
@@ -96,7 +99,7 @@ class Plan:
 
     @classmethod
     def full(cls) -> Plan:
-        return cls(20_000, 10, 300, 2_000, 16, 4_000, 200, 15, 3)
+        return cls(20_000, 10, 300, 1_000, 16, 3_000, 200, 10, 2)
 
 
 class Pipeline:
@@ -139,6 +142,8 @@ class Pipeline:
             "WORKPLAN_LOG_LEVEL": "WARNING",
             "WORKPLAN_LOG_JSON": "false",
         }
+        if code := os.environ.get("WORKPLAN_BENCH_SERVICES_FROM"):
+            env["PYTHONPATH"] = code  # the services of another checkout (before/after)
         ports = {name: _free_port() for name in SERVICES}
         for name in SERVICES:
             env[f"WORKPLAN_{name.upper()}_PORT"] = str(ports[name])
