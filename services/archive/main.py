@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import FastAPI
-from faststream.rabbit import RabbitBroker
-from faststream.specification import AsyncAPI
 from prometheus_client import CollectorRegistry
 
 from services.archive.bootstrap import BINDING, SERVICE, bootstrap
@@ -23,6 +23,9 @@ from services.archive.settings import ArchiveSettings
 from shared.messaging.topology import consumer_queue, events_exchange
 from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
+
+if TYPE_CHECKING:  # FastStream only describes this service's queue; it runs none of it
+    from faststream.specification import AsyncAPI
 
 VERSION = "0.1.0"
 DESCRIPTION = """
@@ -92,6 +95,9 @@ def asyncapi(settings: ArchiveSettings | None = None) -> AsyncAPI:
     The archive consumes with aio-pika directly (see ``entrypoints/consumers.py``); this
     describes that queue and binding through FastStream's document model. It never runs.
     """
+    from faststream.rabbit import RabbitBroker  # noqa: PLC0415
+    from faststream.specification import AsyncAPI  # noqa: PLC0415
+
     archive = bootstrap(settings or ArchiveSettings())
     broker = RabbitBroker(description="Events of the Workplan system (CloudEvents 1.0).")
     broker.subscriber(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import FastAPI
-from faststream.rabbit import RabbitBroker
-from faststream.specification import AsyncAPI
 from prometheus_client import CollectorRegistry
 
 from services.notifier.bootstrap import BINDING, SERVICE, bootstrap
@@ -22,6 +22,9 @@ from services.notifier.settings import NotifierSettings
 from shared.messaging.topology import consumer_queue, events_exchange
 from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
+
+if TYPE_CHECKING:  # FastStream only describes this service's queue; it runs none of it
+    from faststream.specification import AsyncAPI
 
 VERSION = "0.1.0"
 DESCRIPTION = """
@@ -96,6 +99,9 @@ def asyncapi(settings: NotifierSettings | None = None) -> AsyncAPI:
     The notifier consumes with aio-pika directly (see ``entrypoints/consumers.py``); this
     describes that queue and binding through FastStream's document model. It never runs.
     """
+    from faststream.rabbit import RabbitBroker  # noqa: PLC0415
+    from faststream.specification import AsyncAPI  # noqa: PLC0415
+
     notifier = bootstrap(settings or NotifierSettings())
     broker = RabbitBroker(
         notifier.settings.amqp_url.get_secret_value(),

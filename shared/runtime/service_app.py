@@ -13,12 +13,10 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.responses import JSONResponse
-from faststream.rabbit import RabbitBroker
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_fastapi_instrumentator import Instrumentator
@@ -37,6 +35,9 @@ from shared.runtime.probes import (
     run_probes,
 )
 from shared.settings import WorkplanSettings
+
+if TYPE_CHECKING:  # only the planner runs FastStream subscribers
+    from faststream.rabbit import RabbitBroker
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,8 @@ def create_service_app(
     app.add_middleware(BodySizeLimit, max_bytes=parts.settings.max_request_bytes)
     Instrumentator(registry=parts.metrics, excluded_handlers=["/metrics"]).instrument(app)
     if parts.settings.otel_enabled:
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor  # noqa: PLC0415
+
         FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     return app
 
