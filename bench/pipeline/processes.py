@@ -74,11 +74,14 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
     @classmethod
-    def start(cls, name: str, port: int, env: dict[str, str], log: Path) -> ServiceProcess:
+    def start(
+        cls, name: str, port: int, env: dict[str, str], log: Path, cwd: str | None = None
+    ) -> ServiceProcess:
         with log.open("ab") as output:
             process = subprocess.Popen(
                 [sys.executable, "-m", "workplan.cli", name],
                 env=env,
+                cwd=cwd,
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )

@@ -142,15 +142,16 @@ class Pipeline:
             "WORKPLAN_LOG_LEVEL": "WARNING",
             "WORKPLAN_LOG_JSON": "false",
         }
-        if code := os.environ.get("WORKPLAN_BENCH_SERVICES_FROM"):
-            env["PYTHONPATH"] = code  # the services of another checkout (before/after)
+        code = os.environ.get("WORKPLAN_BENCH_SERVICES_FROM")
+        if code:  # the services of another checkout (before/after); ``-m`` puts cwd first
+            env["PYTHONPATH"] = code
         ports = {name: _free_port() for name in SERVICES}
         for name in SERVICES:
             env[f"WORKPLAN_{name.upper()}_PORT"] = str(ports[name])
         self.env = env
         for name in SERVICES:
             self.processes[name] = ServiceProcess.start(
-                name, ports[name], env, self.workdir / f"{name}.log"
+                name, ports[name], env, self.workdir / f"{name}.log", cwd=code
             )
         for process in self.processes.values():
             await asyncio.to_thread(process.wait_ready, 90)
@@ -158,6 +159,7 @@ class Pipeline:
             subprocess.run,
             [sys.executable, "-m", "workplan.cli", "import", str(SAMPLE)],
             env=env,
+            cwd=code,
             capture_output=True,
             check=False,
         )
