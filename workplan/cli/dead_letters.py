@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from shared.messaging.dead_letter_queue import list_dead_letters, replay_dead_letters
 from shared.messaging.topology import Topology
+from shared.runtime.listing import Column, print_listing
 from shared.settings import WorkplanSettings
 
 app = typer.Typer(help="Dead-lettered messages of a service.", no_args_is_help=True)
@@ -22,6 +22,7 @@ ServiceOption = Annotated[str, typer.Option(help="planner, archive or notifier")
 def list_command(
     service: ServiceOption = "planner",
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="Every field, as JSON.")] = False,
 ) -> None:
     """Show dead letters with their reason (they stay in the queue)."""
     settings = WorkplanSettings()
@@ -30,17 +31,29 @@ def list_command(
             settings.amqp_url.get_secret_value(), Topology(settings.broker_prefix), service, limit
         )
     )
-    table = Table("message id", "code", "reason", "routing key", "at")
-    for letter in letters:
-        table.add_row(
-            letter.message_id or "-",
-            letter.code,
-            letter.reason,
-            letter.routing_key,
-            letter.dead_lettered_at or "-",
-        )
-    console.print(table)
-    console.print(f"{len(letters)} dead letter(s) in {service}")
+    rows = [
+        {
+            "message_id": letter.message_id,
+            "code": letter.code,
+            "reason": letter.reason,
+            "routing_key": letter.routing_key,
+            "exchange": letter.exchange,
+            "dead_lettered_at": letter.dead_lettered_at,
+            "content_type": letter.content_type,
+            "body": letter.body.decode("utf-8", "replace"),
+        }
+        for letter in letters
+    ]
+    columns = [
+        Column("message id", "message_id", copyable=True),
+        Column("code", "code"),
+        Column("reason", "reason"),
+        Column("routing key", "routing_key", copyable=True),
+        Column("at", "dead_lettered_at"),
+    ]
+    print_listing(rows, columns, as_json=as_json, console=console)
+    if not as_json:
+        console.print(f"{len(letters)} dead letter(s) in {service}")
 
 
 @app.command("replay")
