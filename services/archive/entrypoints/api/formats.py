@@ -30,6 +30,31 @@ _ACCEPTED: dict[str, Format] = {
     "text/*": "csv",
 }
 
+NOT_ACCEPTABLE: dict[str, Any] = {
+    "description": "The Accept header asks for a format the API cannot produce",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
+def list_responses(
+    description: str, example: Any = None, more: dict[int | str, dict[str, Any]] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """The answers of a list offered as JSON, CSV and JSON Lines (``format=`` or Accept)."""
+    json_content: dict[str, Any] = {} if example is None else {"example": example}
+    return {
+        200: {
+            "description": description,
+            "content": {
+                "application/json": json_content,
+                "text/csv": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+            },
+        },
+        406: NOT_ACCEPTABLE,
+        **(more or {}),
+    }
+
+
 Document = dict[str, Any]
 Render = Callable[[Document], str]
 """One row as JSON text (lets a row carry verbatim JSON, e.g. an event as received)."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -22,7 +21,7 @@ from services.archive.entrypoints.api.dependencies import (
     ViewerDep,
     audit,
 )
-from services.archive.entrypoints.api.formats import jsonable, stream
+from services.archive.entrypoints.api.formats import jsonable, list_responses, stream
 from services.archive.entrypoints.api.presenters import (
     STATE_COLUMNS,
     event_document,
@@ -32,6 +31,7 @@ from services.archive.handlers import queries
 from services.archive.handlers.filters import StateFilter
 from shared.contract.values import (
     CommitteeCode,
+    Day,
     HearingStatus,
     ItemCategory,
     ItemStatus,
@@ -40,21 +40,14 @@ from shared.contract.values import (
 )
 
 router = APIRouter(prefix="/api/v1")
-LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "JSON array, CSV (fixed columns) or JSON Lines",
-        "content": {"application/json": {}, "text/csv": {}, "application/x-ndjson": {}},
-    },
-    406: {"description": "The Accept header asks for a format the API cannot produce"},
-    422: {"description": "A parameter is malformed; the message names it"},
-}
+LIST_RESPONSES = list_responses("JSON array, CSV (fixed columns) or JSON Lines")
 READ_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"description": "None (or restricted, or not yet at `as_of`)"},
     422: {"description": "A parameter is malformed"},
 }
 Text = Annotated[str | None, Query(min_length=1, max_length=500, description="Free text.")]
-DateFrom = Annotated[date | None, Query(description="Range start (YYYY-MM-DD).")]
-DateTo = Annotated[date | None, Query(description="Range end, inclusive (YYYY-MM-DD).")]
+DateFrom = Annotated[Day | None, Query(description="Range start (YYYY-MM-DD).")]
+DateTo = Annotated[Day | None, Query(description="Range end, inclusive (YYYY-MM-DD).")]
 
 
 async def _list(

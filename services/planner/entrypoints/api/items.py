@@ -39,7 +39,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ItemOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ItemOut,
+    responses={
+        404: {"description": "The committee has no such session"},
+        409: {"description": "The work plan already has an item with this ref"},
+    },
+)
 async def create_item(body: ItemIn, planner: PlannerDep, _: Writer) -> ItemOut:
     """Add an item to the committee's work plan for the session (`item.created`)."""
     item = await items.create_item(CreateItem(**body.model_dump()), planner.uow())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from fastapi import APIRouter, status
 
@@ -18,6 +17,7 @@ from services.planner.entrypoints.api.schemas import MeetingIn, MeetingOut
 from services.planner.handlers import meetings, queries
 from services.planner.handlers.commands import RecordMeeting
 from services.planner.handlers.ports import MeetingFilter
+from shared.contract.values import Day
 
 router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
 
@@ -43,8 +43,8 @@ async def list_meetings(
     committee: str | None = None,
     organization: str | None = None,
     item_id: uuid.UUID | None = None,
-    held_from: date | None = None,
-    held_before: date | None = None,
+    held_from: Day | None = None,
+    held_before: Day | None = None,
 ) -> list[MeetingOut]:
     where = MeetingFilter(
         committee=committee,
