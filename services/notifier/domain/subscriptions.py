@@ -22,6 +22,7 @@ from services.notifier.domain.errors import RuleViolation
 from services.notifier.domain.notices import Notice
 from services.notifier.domain.recipients import Recipient
 from services.notifier.domain.webhooks import WebhookEndpoint
+from shared.contract.registry import EVENT_TYPES
 
 Channel = Literal["email", "webhook", "inbox"]
 Mode = Literal["immediate", "digest"]
@@ -34,6 +35,11 @@ def check_type_pattern(pattern: str) -> str:
         raise RuleViolation(
             f"event type {pattern!r} must be a type (workplan.hearing.cancelled.v1), a prefix "
             "ending in * (workplan.hearing.*), or * for every type"
+        )
+    if not any(type_matches(pattern, known) for known in EVENT_TYPES):
+        raise RuleViolation(
+            f"event type {pattern!r} matches none of the event types: "
+            f"{', '.join(sorted(EVENT_TYPES))}"
         )
     return pattern
 
