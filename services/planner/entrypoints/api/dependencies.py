@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 
 from services.planner.bootstrap import Planner
 from services.planner.handlers.ports import Page
@@ -22,6 +22,22 @@ def get_page(
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")] = 0,
 ) -> Page:
     return Page(limit=limit, offset=offset)
+
+
+TOTAL_COUNT = "X-Total-Count"
+
+
+def listed(description: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 answer of a list: a page, and the size of the whole list in a header."""
+    header = {
+        "description": "How many the whole list holds (every page)",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+    return {200: {"description": description, "headers": {TOTAL_COUNT: header}}}
+
+
+def count_total(response: Response, total: int) -> None:
+    response.headers[TOTAL_COUNT] = str(total)
 
 
 PlannerDep = Annotated[Planner, Depends(get_planner)]

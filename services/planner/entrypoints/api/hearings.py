@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from services.planner.entrypoints.api.dependencies import (
     PageDep,
@@ -13,6 +13,8 @@ from services.planner.entrypoints.api.dependencies import (
     Reader,
     Writer,
     cleared,
+    count_total,
+    listed,
 )
 from services.planner.entrypoints.api.schemas import CancelIn, HearingOut, HeldIn, RescheduleIn
 from services.planner.handlers import hearings, queries
@@ -27,8 +29,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("", response_model=list[HearingOut])
+@router.get("", response_model=list[HearingOut], responses=listed("By start, earliest first"))
 async def list_hearings(
+    response: Response,
     planner: PlannerDep,
     principal: Reader,
     page: PageDep,
@@ -49,7 +52,8 @@ async def list_hearings(
         include_restricted=cleared(principal),
     )
     found = await queries.list_hearings(planner.uow(), where, page)
-    return [HearingOut.model_validate(hearing) for hearing in found]
+    count_total(response, found.total)
+    return [HearingOut.model_validate(hearing) for hearing in found.rows]
 
 
 @router.get("/{hearing_id}", response_model=HearingOut, responses=ERRORS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from services.planner.entrypoints.api.dependencies import (
     PageDep,
@@ -13,6 +13,8 @@ from services.planner.entrypoints.api.dependencies import (
     Reader,
     Writer,
     cleared,
+    count_total,
+    listed,
 )
 from services.planner.entrypoints.api.schemas import (
     HearingIn,
@@ -54,8 +56,11 @@ async def create_item(body: ItemIn, planner: PlannerDep, _: Writer) -> ItemOut:
     return ItemOut.model_validate(item)
 
 
-@router.get("", response_model=list[ItemOut])
+@router.get(
+    "", response_model=list[ItemOut], responses=listed("By committee, session and reference")
+)
 async def list_items(
+    response: Response,
     planner: PlannerDep,
     principal: Reader,
     page: PageDep,
@@ -74,7 +79,8 @@ async def list_items(
         include_restricted=cleared(principal),
     )
     found = await queries.list_items(planner.uow(), where, page)
-    return [ItemOut.model_validate(item) for item in found]
+    count_total(response, found.total)
+    return [ItemOut.model_validate(item) for item in found.rows]
 
 
 @router.get("/{item_id}", response_model=ItemDetailOut, responses=ERRORS)

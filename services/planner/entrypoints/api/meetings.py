@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from services.planner.entrypoints.api.dependencies import (
     PageDep,
@@ -12,6 +12,8 @@ from services.planner.entrypoints.api.dependencies import (
     Reader,
     Writer,
     cleared,
+    count_total,
+    listed,
 )
 from services.planner.entrypoints.api.schemas import MeetingIn, MeetingOut
 from services.planner.handlers import meetings, queries
@@ -35,8 +37,9 @@ async def record_meeting(body: MeetingIn, planner: PlannerDep, principal: Writer
     return MeetingOut.model_validate(meeting)
 
 
-@router.get("", response_model=list[MeetingOut])
+@router.get("", response_model=list[MeetingOut], responses=listed("Latest held first"))
 async def list_meetings(
+    response: Response,
     planner: PlannerDep,
     principal: Reader,
     page: PageDep,
@@ -55,7 +58,8 @@ async def list_meetings(
         include_restricted=cleared(principal),
     )
     found = await queries.list_meetings(planner.uow(), where, page)
-    return [MeetingOut.model_validate(meeting) for meeting in found]
+    count_total(response, found.total)
+    return [MeetingOut.model_validate(meeting) for meeting in found.rows]
 
 
 @router.get("/{meeting_id}", response_model=MeetingOut, responses={404: {"description": "None"}})
