@@ -63,9 +63,22 @@ def _written(shape: str, example: str) -> Any:
 PLAUSIBLE_YEAR = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-"
 """The JSON Schema's word for the years 1900-2200, at the start of a date or a time."""
 
+OFFSET = re.compile(r"([Zz]|[+-]\d{2}(:?\d{2})?)$")
+
+
+def _with_offset(value: Any) -> Any:
+    if isinstance(value, str) and not OFFSET.search(value):
+        raise ValueError(
+            "needs its UTC offset (a time without a timezone is ambiguous), "
+            "e.g. 2026-03-12T11:00:00+04:00 or 2026-03-12T07:00:00Z"
+        )
+    return value
+
+
 Moment = Annotated[
     AwareDatetime,
     Field(json_schema_extra={"pattern": PLAUSIBLE_YEAR}),
+    BeforeValidator(_with_offset),
     _written(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", "2026-03-12T11:00:00+04:00"),
     AfterValidator(_plausible),
 ]
