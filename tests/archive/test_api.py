@@ -355,6 +355,43 @@ async def test_work_plan_report_and_organization_activity(archive_client, reader
     await get_json(archive_client, "/api/v1/organizations/NOPE/activity", reader, status=404)
 
 
+async def test_the_work_plan_report_as_csv_for_staff_in_the_sessions_time_zone(
+    archive_client, reader, scenario
+):
+    response = await archive_client.get(
+        "/api/v1/reports/work-plan?committee=MM-IRIPT&session=2026-spring&format=csv",
+        headers=reader,
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    mine = [row for row in rows if row["kind"] != "item" or row["id"] == str(scenario.item)]
+    by_id = {row["id"]: row for row in mine}
+    moved = by_id[str(scenario.hearing)]
+    assert (moved["starts"], moved["ends"], moved["time_zone"]) == (
+        "2026-03-19 11:00",  # 07:00 UTC, as staff in Baku read it
+        "2026-03-19 13:00",
+        "Asia/Baku",
+    )
+    [meeting] = [row for row in mine if row["kind"] == "meeting"]
+    assert meeting["starts"] == "2026-02-18 10:00"
+    assert meeting["item_status"] == by_id[str(scenario.item)]["item_status"] == "planned"
+    assert str(scenario.secret_hearing) not in response.text  # not cleared for it
+
+    lines = await archive_client.get(
+        "/api/v1/reports/work-plan?committee=MM-IRIPT&session=2026-spring",
+        headers={**reader, "Accept": "application/x-ndjson"},
+    )
+    assert lines.headers["content-type"].startswith("application/x-ndjson")
+    assert len(lines.text.splitlines()) == len(rows)
+    refused = await archive_client.get(
+        "/api/v1/reports/work-plan?committee=MM-IRIPT&session=2026-spring",
+        headers={**reader, "Accept": "application/pdf"},
+    )
+    assert refused.status_code == 406
+
+
 @pytest.mark.parametrize(
     ("url", "status", "words"),
     [

@@ -732,6 +732,21 @@ async def test_hearings_are_listed_by_start_with_the_total_in_a_header(client, s
     assert meetings.headers["X-Total-Count"] == "0"
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/items", "/api/v1/hearings", "/api/v1/meetings", "/api/v1/organizations"]
+)
+async def test_a_list_asked_for_as_csv_is_refused_not_answered_as_json(
+    client, staff, sample_plan, path
+):
+    response = await client.get(path, params={"format": "csv"}, headers=staff)
+
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["query", "format"]
+    assert "'json'" in error["msg"]
+    assert (await client.get(path, params={"format": "json"}, headers=staff)).status_code == 200
+
+
 async def test_list_filtered_by_organisation_returns_only_items_naming_it(
     client, staff, sample_plan
 ):

@@ -129,7 +129,7 @@ async def _check_held(uow: UnitOfWork, item: Item | None, held_at: datetime, wha
 def _reported_fields(data: MeetingHeld) -> dict[str, object]:
     return {
         "organizations": list(data.organizations),
-        "held_at": data.held_at,
+        "held_at": data.held_at.astimezone(UTC),
         "title": dict(data.title),
         "location": data.location,
         "participants": list(data.participants),

@@ -7,7 +7,7 @@ import io
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from fastapi import HTTPException, status
@@ -77,8 +77,16 @@ def negotiate(requested: Format | None, accept: str | None) -> Format:
     )
 
 
+def utc_text(moment: datetime) -> str:
+    """The one convention of every JSON answer: RFC 3339 in UTC, ``2026-03-12T07:00:00Z``."""
+    text = moment.astimezone(UTC).isoformat()
+    return text.removesuffix("+00:00") + "Z"
+
+
 def jsonable(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return utc_text(value) if value.tzinfo is not None else value.isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from services.archive.domain.projections import Kind
-from services.archive.entrypoints.api.formats import Document, to_json
+from services.archive.entrypoints.api.formats import Document, to_json, utc_text
 from services.archive.handlers.ports import Row
 
 TITLES = ("title.az", "title.en", "title.ru")
@@ -46,6 +47,14 @@ ACTIVITY_COLUMNS = (
 )  # fmt: skip
 
 
+def _in_utc(text: str) -> str:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text  # kept as the event wrote it
+    return utc_text(moment) if moment.tzinfo is not None else text
+
+
 def event_document(row: Row) -> Document:
     """An event's archive fields and, under ``event``, its JSON as received."""
     document = {column: row.get(column) for column in EVENT_COLUMNS if column != "id"}
@@ -61,9 +70,16 @@ def render_event(document: Document) -> str:
     return f'{head[:-1]},"event":{envelope}}}'
 
 
+MOMENTS = ("starts_at", "ends_at", "held_at", "previous_starts_at", "previous_ends_at")
+"""The times in a snapshot, shown in UTC whatever offset their event was written with."""
+
+
 def state_document(kind: Kind, row: Row) -> Document:
     """An item, hearing or meeting: its snapshot plus what the archive knows about it."""
     state: dict[str, Any] = dict(row["state"] or {})
+    for name in MOMENTS:
+        if isinstance(state.get(name), str):
+            state[name] = _in_utc(state[name])
     document: Document = {
         "kind": kind,
         "id": row["key"],

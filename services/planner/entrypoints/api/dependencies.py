@@ -10,6 +10,7 @@ from services.planner.bootstrap import Planner
 from services.planner.handlers.ports import Page
 from shared.auth.http import require
 from shared.auth.tokens import Principal
+from shared.runtime.json_lists import JsonOnly
 
 
 def get_planner(request: Request) -> Planner:
@@ -20,6 +21,7 @@ def get_planner(request: Request) -> Planner:
 def get_page(
     limit: Annotated[int, Query(ge=1, le=500, description="Page size.")] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")] = 0,
+    _format: JsonOnly = None,
 ) -> Page:
     return Page(limit=limit, offset=offset)
 
