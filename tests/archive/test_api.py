@@ -137,7 +137,7 @@ async def test_events_newest_first_with_filters_and_a_stable_cursor(
         "/api/v1/events?time_from=2026-02-03T00:00:00Z&time_to=2026-02-28T00:00:00Z",
         reader,
     )
-    assert {e["time"] for e in ranged} == {T2.isoformat()}
+    assert {e["time"] for e in ranged} == {T2.isoformat().replace("+00:00", "Z")}
     by_source = await get_json(archive_client, f"/api/v1/events?source={EXTERNAL_SOURCE}", reader)
     assert [e["id"] for e in by_source] == [scenario.meeting_event_id]
     by_org = await get_json(archive_client, "/api/v1/events?organization=OSCE-PA", reader)
@@ -221,13 +221,13 @@ async def test_as_of_gives_the_state_at_that_moment_across_a_reschedule(
     before = await get_json(archive_client, f"{url}?as_of=2026-02-10T00:00:00Z", reader)
     assert (before["status"], before["starts_at"], before["version"]) == (
         "scheduled",
-        "2026-03-12T11:00:00+04:00",
+        "2026-03-12T07:00:00Z",  # 11:00 in Baku, as the event wrote it
         1,
     )
     after = await get_json(archive_client, f"{url}?as_of=2026-03-02T00:00:00Z", reader)
     assert (after["status"], after["starts_at"], after["version"]) == (
         "rescheduled",
-        "2026-03-19T11:00:00+04:00",
+        "2026-03-19T07:00:00Z",
         2,
     )
     assert after == await get_json(archive_client, url, reader) | {"kind": "hearing"}
@@ -353,6 +353,20 @@ async def test_work_plan_report_and_organization_activity(archive_client, reader
         ("item", str(scenario.item)),
     ]
     await get_json(archive_client, "/api/v1/organizations/NOPE/activity", reader, status=404)
+
+
+async def test_json_answers_give_times_in_utc_whatever_offset_the_event_had(
+    archive_client, reader, scenario
+):
+    meetings = await get_json(archive_client, "/api/v1/meetings", reader)
+    hearing = await get_json(archive_client, f"/api/v1/hearings/{scenario.hearing}", reader)
+
+    assert [m["held_at"] for m in meetings] == ["2026-02-18T06:00:00Z"]  # sent as +04:00
+    assert (hearing["starts_at"], hearing["ends_at"]) == (
+        "2026-03-19T07:00:00Z",
+        "2026-03-19T09:00:00Z",
+    )
+    assert hearing["updated_at"].endswith("Z")
 
 
 async def test_the_work_plan_report_as_csv_for_staff_in_the_sessions_time_zone(

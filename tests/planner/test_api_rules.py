@@ -609,6 +609,25 @@ async def test_meeting_with_an_organisation_links_to_its_open_item_and_starts_it
     assert [m["id"] for m in item["meetings"]] == [meeting["id"]]
 
 
+async def test_hearings_and_meetings_answer_times_in_utc_whatever_offset_was_sent(
+    client, staff, sample_plan
+):
+    meeting = await client.post(
+        "/api/v1/meetings",
+        json={"organizations": ["MFA"], "held_at": "2026-02-18T10:00:00+04:00"},
+        headers=staff,
+    )
+    created = await scheduled(client, staff, sample_plan["national-interests-hearings"], hearing())
+
+    assert meeting.json()["held_at"] == "2026-02-18T06:00:00Z"
+    assert (created["starts_at"], created["ends_at"]) == (
+        "2026-03-12T07:00:00Z",
+        "2026-03-12T09:00:00Z",
+    )
+    [listed] = (await client.get("/api/v1/meetings", headers=staff)).json()
+    assert listed["held_at"] == "2026-02-18T06:00:00Z"
+
+
 async def test_meeting_with_an_unknown_organisation_is_422_and_not_recorded(
     client, staff, sample_plan
 ):
