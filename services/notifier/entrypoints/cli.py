@@ -78,10 +78,15 @@ def add_recipient(
     email: Annotated[str, typer.Option()],
     language: Annotated[str, typer.Option(help="az, en or ru")] = "en",
     timezone: Annotated[str, typer.Option(help="IANA time zone")] = "Asia/Baku",
+    cleared: Annotated[
+        bool, typer.Option(help="Cleared for restricted data (told, redacted, of its changes)")
+    ] = False,
 ) -> None:
     """Add a recipient; prints its id."""
     lang = cast("Language", _one_of(language, ("az", "en", "ru"), "--language"))
-    command = AddRecipient(name=name, email=email, language=lang, timezone=timezone)
+    command = AddRecipient(
+        name=name, email=email, language=lang, timezone=timezone, cleared=cleared
+    )
     recipient = run(lambda n: recipients.add_recipient(command, n.uow()))
     console.print(str(recipient.id))
 
@@ -96,6 +101,7 @@ def list_recipients(limit: Limit = 100, as_json: Json = False) -> None:
         Column("language", "language"),
         Column("time zone", "timezone"),
         Column("active", "active"),
+        Column("cleared", "cleared"),
     ]
     print_listing([_fields(r) for r in found], columns, as_json=as_json, console=console)
 
@@ -261,7 +267,7 @@ def remove_mandatory(notice: Id) -> None:
 @deliveries_app.command("failed")
 def failed_deliveries(limit: Limit = 100, as_json: Json = False) -> None:
     """Deliveries that did not go out: retrying, failed, dead (newest first)."""
-    where = DeliveryFilter(statuses=UNDELIVERED)
+    where = DeliveryFilter(statuses=UNDELIVERED, include_restricted=True)  # the operator
     found = run(lambda n: deliveries.list_deliveries(n.uow(), where, Page(limit=limit)))
     columns = [
         Column("id", "id", copyable=True),
@@ -280,7 +286,7 @@ def failed_deliveries(limit: Limit = 100, as_json: Json = False) -> None:
 @deliveries_app.command("show")
 def show_delivery(delivery: Id, as_json: Json = False) -> None:
     """One delivery and its journal."""
-    found, journal = run(lambda n: deliveries.read_delivery(n.uow(), delivery))
+    found, journal = run(lambda n: deliveries.read_delivery(n.uow(), delivery, cleared=True))
     if as_json:
         print_document(_fields(found) | {"journal": [_fields(entry) for entry in journal]})
         return
@@ -312,11 +318,11 @@ def resend(
     async def resend_them(notifier: Notifier) -> int:
         ids = list(delivery or ())
         if all_undelivered:
-            where = DeliveryFilter(statuses=("failed", "dead"))
+            where = DeliveryFilter(statuses=("failed", "dead"), include_restricted=True)
             found = await deliveries.list_deliveries(notifier.uow(), where, Page(limit=10_000))
             ids = [d.id for d in found]
         for delivery_id in ids:
-            await deliveries.resend_delivery(delivery_id, notifier.uow(), by="cli")
+            await deliveries.resend_delivery(delivery_id, notifier.uow(), by="cli", cleared=True)
         return len(ids)
 
     console.print(f"queued {run(resend_them)} delivery(ies) again")

@@ -37,9 +37,17 @@ class _Tracking:
             self.seen.add(found)
         return found
 
-    async def _page(self, statement: Select[T], page: Page) -> Sequence[T]:
-        result = await self._session.scalars(statement.limit(page.limit).offset(page.offset))
-        return list(result)
+    async def _page(
+        self, statement: Select[T], page: Page, *, for_update: bool = False
+    ) -> Sequence[T]:
+        """A page of rows; locked and tracked (their events collected) when to be changed."""
+        statement = statement.limit(page.limit).offset(page.offset)
+        if for_update:
+            statement = statement.with_for_update()
+        found = list(await self._session.scalars(statement))
+        if for_update:
+            self.seen.update(found)
+        return found
 
     async def _count(self, statement: Select[Any]) -> int:
         counted = select(func.count()).select_from(statement.order_by(None).subquery())
@@ -166,10 +174,12 @@ class SqlHearingRepository(_Tracking):
             await self._session.get(Hearing, hearing_id, with_for_update=for_update or None)
         )
 
-    async def find(self, where: HearingFilter, page: Page) -> Sequence[Hearing]:
+    async def find(
+        self, where: HearingFilter, page: Page, *, for_update: bool = False
+    ) -> Sequence[Hearing]:
         """By start, earliest first."""
         statement = self._filtered(where).order_by(hearings.c.starts_at, hearings.c.id)
-        return await self._page(statement, page)
+        return await self._page(statement, page, for_update=for_update)
 
     async def count(self, where: HearingFilter) -> int:
         return await self._count(self._filtered(where))
@@ -227,10 +237,12 @@ class SqlMeetingRepository(_Tracking):
         )
         return self._track((await self._session.scalars(statement)).first())
 
-    async def find(self, where: MeetingFilter, page: Page) -> Sequence[Meeting]:
+    async def find(
+        self, where: MeetingFilter, page: Page, *, for_update: bool = False
+    ) -> Sequence[Meeting]:
         """Latest held first."""
         statement = self._filtered(where).order_by(meetings.c.held_at.desc(), meetings.c.id)
-        return await self._page(statement, page)
+        return await self._page(statement, page, for_update=for_update)
 
     async def count(self, where: MeetingFilter) -> int:
         return await self._count(self._filtered(where))
