@@ -356,6 +356,7 @@ async def test_overlapping_hearing_is_409_unless_allow_overlap(client, staff, sa
     assert clash.status_code == 409
     detail = clash.json()["detail"]
     assert f"overlaps hearing {first['id']}" in detail
+    assert "(2026-03-12 11:00 (Asia/Baku) to 2026-03-12 13:00 (Asia/Baku))" in detail
     assert "committee MM-IRIPT" in detail
     assert "set allow_overlap to schedule it anyway" in detail
 
@@ -393,7 +394,10 @@ async def test_hearing_ending_before_it_starts_is_422(client, staff, sample_plan
     response = await schedule(client, staff, item_id, hearing(start=13, end=11))
 
     assert response.status_code == 422
-    assert response.json()["detail"].startswith("the hearing must end after it starts")
+    assert response.json()["detail"] == (
+        "the hearing must end after it starts "
+        "(2026-03-12 11:00 (Asia/Baku) is not after 2026-03-12 13:00 (Asia/Baku))"
+    )
 
 
 async def test_hearing_time_without_offset_is_422(client, staff, sample_plan):

@@ -10,6 +10,11 @@ from zoneinfo import ZoneInfo
 from services.planner.domain.errors import RuleViolation
 
 
+def local_time(moment: datetime, zone: str) -> str:
+    """A moment as people of the session read it: ``2026-03-12 11:00 (Asia/Baku)``."""
+    return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} ({zone})"
+
+
 @dataclass(eq=False)
 class Committee:
     code: str
@@ -43,8 +48,7 @@ class Session:
         return opens, closes
 
     def local(self, moment: datetime) -> str:
-        """A moment as people of the session read it: ``2026-03-12 11:00 (Asia/Baku)``."""
-        return f"{moment.astimezone(self.zone):%Y-%m-%d %H:%M} ({self.timezone})"
+        return local_time(moment, self.timezone)
 
     def describe(self) -> str:
         return f"session {self.code} ({self.starts_on} to {self.ends_on}, {self.timezone})"
@@ -75,7 +79,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 def check_not_in_future(held_at: datetime, now: datetime, what: str, zone: str = "UTC") -> None:
     """Something reported as held has happened: it cannot be held after now."""
     if held_at > now + CLOCK_SKEW:
-        shown = f"{held_at.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} ({zone})"
+        shown = local_time(held_at, zone)
         raise RuleViolation(f"{what} is reported as held at {shown}, which is in the future")
 
 
