@@ -177,6 +177,22 @@ async def test_lists_stream_as_csv_and_json_lines(archive_client, reader, scenar
     assert len(response.text.splitlines()) == 2
 
 
+async def test_a_hearings_csv_gives_local_times_in_the_sessions_zone(
+    archive_client, reader, scenario
+):
+    response = await archive_client.get("/api/v1/hearings?format=csv", headers=reader)
+
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(response.text))}
+    moved = rows[str(scenario.hearing)]
+    assert (moved["starts_at"], moved["ends_at"], moved["timezone"]) == (
+        "2026-03-19 11:00",
+        "2026-03-19 13:00",
+        "Asia/Baku",
+    )
+    as_json = await get_json(archive_client, f"/api/v1/hearings/{scenario.hearing}", reader)
+    assert as_json["starts_at"] == "2026-03-19T07:00:00Z"  # JSON stays in UTC
+
+
 async def test_items_filters_and_detail_with_timeline(archive_client, reader, scenario):
     url = "/api/v1/items?committee=MM-IRIPT&session=2026-spring"
     assert len(await get_json(archive_client, url, reader)) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.archive.domain.projections import Kind
 from services.archive.entrypoints.api.formats import Document, to_json, utc_text
@@ -34,7 +35,7 @@ STATE_COLUMNS: dict[Kind, tuple[str, ...]] = {
     ),
     "hearing": (
         "id", "item_id", "committee", "session", "status", "classification", "starts_at",
-        "ends_at", "location", "organizations", *TITLES, "version", "updated_at",
+        "ends_at", "timezone", "location", "organizations", *TITLES, "version", "updated_at",
     ),
     "meeting": (
         "source", "id", "item_id", "committee", "session", "held_at", "location",
@@ -45,6 +46,27 @@ ACTIVITY_COLUMNS = (
     "kind", "id", "date", "status", "committee", "session", "classification", *TITLES,
     "updated_at",
 )  # fmt: skip
+
+
+def for_staff(document: Document) -> Document:
+    """A row of a CSV for staff: a snapshot's times as local time in its session's zone
+    (``2026-03-12 11:00``, the zone in the ``timezone`` column) when it names one."""
+    zone = document.get("timezone")
+    if not isinstance(zone, str):
+        return document
+    try:
+        local = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return document
+    shown = dict(document)
+    for name in MOMENTS:
+        if isinstance(shown.get(name), str):
+            try:
+                moment = datetime.fromisoformat(shown[name])
+            except ValueError:
+                continue
+            shown[name] = f"{moment.astimezone(local):%Y-%m-%d %H:%M}"
+    return shown
 
 
 def _in_utc(text: str) -> str:

@@ -25,6 +25,7 @@ from services.archive.entrypoints.api.formats import jsonable, list_responses, s
 from services.archive.entrypoints.api.presenters import (
     STATE_COLUMNS,
     event_document,
+    for_staff,
     state_document,
 )
 from services.archive.handlers import queries
@@ -56,7 +57,10 @@ async def _list(
 ) -> StreamingResponse:  # fmt: skip
     rows = await queries.list_states(archive.queries, kind, where, viewer, page)
     await audit(request, archive, viewer, [{**row, "kind": kind} for row in rows])
-    return stream([state_document(kind, row) for row in rows], chosen, STATE_COLUMNS[kind])
+    documents = [state_document(kind, row) for row in rows]
+    if chosen == "csv":  # for staff: local times
+        documents = [for_staff(document) for document in documents]
+    return stream(documents, chosen, STATE_COLUMNS[kind])
 
 
 @router.get(
