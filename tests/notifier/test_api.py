@@ -70,7 +70,7 @@ BAD_REQUESTS = [
     ("post", "/api/v1/subscriptions", {"recipient_id": MISSING, "channel": "email", "event_type": "workplan.*.v1"}, 422, "prefix ending in *"),
     ("post", "/api/v1/subscriptions", {"recipient_id": MISSING, "channel": "email", "organization": "pace"}, 422, "organization"),
     ("post", "/api/v1/subscriptions", {"recipient_id": MISSING, "channel": "email", "event_type": "workplan.hearings.*"}, 422, "matches none of the event types"),
-    ("post", "/api/v1/subscriptions", {"recipient_id": MISSING, "channel": "email", "event_type": "workplan.hearing.scheduled"}, 422, "workplan.hearing.scheduled.v1"),
+    ("post", "/api/v1/subscriptions", {"recipient_id": MISSING, "channel": "email", "event_type": "workplan.hearing.scheduled"}, 422, "did you mean workplan.hearing.scheduled.v1?"),
     ("post", "/api/v1/mandatory-notices", {"event_type": "workplan.hearing.canceled.*"}, 422, "matches none of the event types"),
     ("get", f"/api/v1/subscriptions/{MISSING}", None, 404, "does not exist"),
     ("delete", f"/api/v1/subscriptions/{MISSING}", None, 404, "does not exist"),

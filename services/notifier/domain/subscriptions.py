@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from difflib import get_close_matches
 from typing import Literal
 
 from services.notifier.domain.errors import RuleViolation
@@ -37,10 +38,10 @@ def check_type_pattern(pattern: str) -> str:
             "ending in * (workplan.hearing.*), or * for every type"
         )
     if not any(type_matches(pattern, known) for known in EVENT_TYPES):
-        raise RuleViolation(
-            f"event type {pattern!r} matches none of the event types: "
-            f"{', '.join(sorted(EVENT_TYPES))}"
-        )
+        families = sorted({known.rsplit(".", 2)[0] + ".*" for known in EVENT_TYPES})
+        close = get_close_matches(pattern, [*sorted(EVENT_TYPES), *families], n=1)
+        hint = f"did you mean {close[0]}?" if close else f"the families: {', '.join(families)}"
+        raise RuleViolation(f"event type {pattern!r} matches none of the event types; {hint}")
     return pattern
 
 
