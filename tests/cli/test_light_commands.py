@@ -16,6 +16,7 @@ LIGHT_VERBS = [
     [],
     ["tokens", "create", "--scope", "planner:read"],
     ["tokens", "scopes"],
+    ["tokens", "scopes", "--json"],
     ["tokens", "--help"],
     ["publish", "--help"],
     ["deadletters", "--help"],
@@ -77,3 +78,10 @@ def test_a_mistyped_command_is_named_with_a_suggestion():
     assert result.exit_code == 2
     assert "No such command 'tokenz'" in result.output
     assert "tokens" in result.output
+
+
+def test_the_scopes_list_as_json():
+    result = CliRunner().invoke(app, ["tokens", "scopes", "--json"])
+    assert result.exit_code == 0, result.output
+    scopes = {entry["scope"]: entry["meaning"] for entry in json.loads(result.output)}
+    assert {"planner:read", "planner:write", "archive:read", "notifier:admin"} <= scopes.keys()
