@@ -22,8 +22,12 @@ LIGHT_VERBS = [
     ["deadletters", "--help"],
     ["contract", "--help"],
 ]
-HEAVY = ("services", "migrations", "sqlalchemy", "fastapi", "starlette", "asyncpg", "alembic")
-"""What a light verb must not import: any service, and the frameworks only services use."""
+HEAVY = (
+    "services", "migrations", "sqlalchemy", "fastapi", "starlette", "asyncpg", "alembic",
+    "faststream", "aio_pika", "aiormq",
+)  # fmt: skip
+"""What a light verb must not import: any service, the frameworks services use, the broker
+client (``publish`` and ``deadletters`` load it only to talk to the broker)."""
 
 PROBE = """
 import json, sys

@@ -1,4 +1,7 @@
-"""``workplan deadletters list|replay``: what a service refused, and why; send it back."""
+"""``workplan deadletters list|replay``: what a service refused, and why; send it back.
+
+The broker client is imported only when a command runs, so that ``--help`` answers at once.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from shared.messaging.dead_letter_queue import list_dead_letters, replay_dead_letters
-from shared.messaging.topology import Topology
 from shared.runtime.listing import Column, print_listing
 from shared.settings import WorkplanSettings
 
@@ -25,6 +26,9 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="Every field, as JSON.")] = False,
 ) -> None:
     """Show dead letters with their reason (they stay in the queue)."""
+    from shared.messaging.dead_letter_queue import list_dead_letters  # noqa: PLC0415
+    from shared.messaging.topology import Topology  # noqa: PLC0415
+
     settings = WorkplanSettings()
     letters = asyncio.run(
         list_dead_letters(
@@ -67,6 +71,9 @@ def replay_command(
     """Send dead letters back to where they first arrived (e.g. after registering a source)."""
     if not replay_all and not message_id:
         raise typer.BadParameter("name messages with --id, or pass --all")
+    from shared.messaging.dead_letter_queue import replay_dead_letters  # noqa: PLC0415
+    from shared.messaging.topology import Topology  # noqa: PLC0415
+
     settings = WorkplanSettings()
     count = asyncio.run(
         replay_dead_letters(
