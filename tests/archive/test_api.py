@@ -177,6 +177,19 @@ async def test_lists_stream_as_csv_and_json_lines(archive_client, reader, scenar
     assert len(response.text.splitlines()) == 2
 
 
+async def test_lists_say_their_whole_size_whatever_the_page(
+    archive_client, reader, cleared, scenario
+):
+    first = await archive_client.get("/api/v1/hearings?limit=1", headers=reader)
+    everything = await archive_client.get("/api/v1/hearings?format=csv", headers=cleared)
+
+    assert len(first.json()) == 1
+    assert first.headers["X-Total-Count"] == "2"  # the restricted hearing is not counted
+    assert everything.headers["X-Total-Count"] == "3"
+    items = await archive_client.get("/api/v1/items?q=Khojaly&limit=1", headers=reader)
+    assert items.headers["X-Total-Count"] == "1"
+
+
 async def test_a_hearings_csv_gives_local_times_in_the_sessions_zone(
     archive_client, reader, scenario
 ):

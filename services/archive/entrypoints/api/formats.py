@@ -37,13 +37,17 @@ NOT_ACCEPTABLE: dict[str, Any] = {
 
 
 def list_responses(
-    description: str, example: Any = None, more: dict[int | str, dict[str, Any]] | None = None
+    description: str,
+    example: Any = None,
+    more: dict[int | str, dict[str, Any]] | None = None,
+    headers: dict[str, Any] | None = None,
 ) -> dict[int | str, dict[str, Any]]:
     """The answers of a list offered as JSON, CSV and JSON Lines (``format=`` or Accept)."""
     json_content: dict[str, Any] = {} if example is None else {"example": example}
     return {
         200: {
             "description": description,
+            **({"headers": headers} if headers else {}),
             "content": {
                 "application/json": json_content,
                 "text/csv": {"schema": {"type": "string"}},

@@ -41,7 +41,16 @@ from shared.contract.values import (
 )
 
 router = APIRouter(prefix="/api/v1")
-LIST_RESPONSES = list_responses("JSON array, CSV (fixed columns) or JSON Lines")
+TOTAL_COUNT = "X-Total-Count"
+LIST_RESPONSES = list_responses(
+    "JSON array, CSV (fixed columns) or JSON Lines; `X-Total-Count` gives the whole list's size",
+    headers={
+        TOTAL_COUNT: {
+            "description": "How many the whole list holds (every page)",
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    },
+)
 READ_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"description": "None (or restricted, or not yet at `as_of`)"},
     422: {"description": "A parameter is malformed"},
@@ -56,11 +65,12 @@ async def _list(
     page: PageDep, chosen: FormatDep,
 ) -> StreamingResponse:  # fmt: skip
     rows = await queries.list_states(archive.queries, kind, where, viewer, page)
+    total = await queries.count_states(archive.queries, kind, where, viewer)
     await audit(request, archive, viewer, [{**row, "kind": kind} for row in rows])
     documents = [state_document(kind, row) for row in rows]
     if chosen == "csv":  # for staff: local times
         documents = [for_staff(document) for document in documents]
-    return stream(documents, chosen, STATE_COLUMNS[kind])
+    return stream(documents, chosen, STATE_COLUMNS[kind], headers={TOTAL_COUNT: str(total)})
 
 
 @router.get(
