@@ -48,6 +48,7 @@ def schemathesis(url: str, bearer: str, tmp_path: Path) -> tuple[int, str]:
             "--generation-database", "none", "--report-dir", str(tmp_path),
         ],
         env={**os.environ, "SCHEMATHESIS_HOOKS": "tests.contract.checks", "PYTHONPATH": str(ROOT)},
+        cwd=tmp_path,  # its caches stay out of the working tree
         capture_output=True,
         text=True,
         check=False,
