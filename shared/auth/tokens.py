@@ -8,6 +8,7 @@ Scopes are the space-separated ``scope`` claim (RFC 8693), e.g. ``planner:write`
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -69,14 +70,38 @@ def mint_token(
 
 
 class TokenVerifier:
+    """Verifies bearer tokens; a token verified once is known until it expires.
+
+    A client sends the same token with every request: checking its signature and claims
+    each time cost more than the rest of the request's authentication. The verified
+    tokens are kept (at most ``KNOWN_TOKENS``, the oldest forgotten first) with their
+    expiry, so an expired one is verified again, and refused.
+    """
+
+    KNOWN_TOKENS = 1024
+
     def __init__(self, settings: WorkplanSettings) -> None:
         self._secret = settings.jwt_secret.get_secret_value()
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
         self._oidc_issuer = settings.oidc_issuer
         self._jwks = jwt.PyJWKClient(settings.oidc_jwks_url) if settings.oidc_jwks_url else None
+        self._known: dict[str, tuple[Principal, float]] = {}
 
     async def verify(self, token: str) -> Principal:
+        known = self._known.get(token)
+        if known is not None:
+            principal, expires = known
+            if time.time() < expires:
+                return principal
+            del self._known[token]
+        principal, expires = await self._verify(token)
+        if len(self._known) >= self.KNOWN_TOKENS:
+            del self._known[next(iter(self._known))]
+        self._known[token] = (principal, expires)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             header = jwt.get_unverified_header(token)
             algorithm = header.get("alg")
@@ -105,4 +130,5 @@ class TokenVerifier:
             raise InvalidToken(str(exc)) from exc
         scope = claims.get("scope", "")
         scopes = scope.split() if isinstance(scope, str) else []
-        return Principal(subject=str(claims["sub"]), scopes=frozenset(scopes))
+        principal = Principal(subject=str(claims["sub"]), scopes=frozenset(scopes))
+        return principal, float(claims["exp"])

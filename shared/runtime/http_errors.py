@@ -94,7 +94,7 @@ def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def refuse_nul_in_query(request: Request) -> None:
+async def refuse_nul_in_query(request: Request) -> None:
     """An app-wide dependency: a query parameter holding a NUL character is a 422."""
     errors = [
         {

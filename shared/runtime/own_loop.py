@@ -15,6 +15,8 @@ import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+import uvloop
+
 log = logging.getLogger(__name__)
 
 Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
@@ -47,7 +49,8 @@ def on_own_loop(name: str, build: Build) -> Worker:
 
         def thread_main() -> None:
             try:
-                asyncio.run(main())
+                with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+                    runner.run(main())
             except Exception:
                 log.exception("worker on its own loop failed", extra={"worker": name})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -116,6 +117,20 @@ async def test_expired_token_is_401_saying_it_expired(client, settings, sample_p
     token = mint_token(settings, subject="test", scopes=["planner:read"], ttl=timedelta(seconds=-5))
 
     response = await client.get(ITEMS, headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
+async def test_a_token_accepted_before_is_refused_once_it_expired(client, settings, sample_plan):
+    """Verified tokens are remembered, but never past their expiry."""
+    token = mint_token(settings, subject="test", scopes=["planner:read"], ttl=timedelta(seconds=2))
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await client.get(ITEMS, headers=headers)).status_code == 200
+    assert (await client.get(ITEMS, headers=headers)).status_code == 200
+
+    await asyncio.sleep(2.5)
+    response = await client.get(ITEMS, headers=headers)
 
     assert response.status_code == 401
     assert "expired" in response.json()["detail"]

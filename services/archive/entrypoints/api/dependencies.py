@@ -27,23 +27,23 @@ LOG_POSITIONS = range(-(2**63), 2**63)
 """A log position is a PostgreSQL ``bigint``."""
 
 
-def get_archive(request: Request) -> Archive:
+async def get_archive(request: Request) -> Archive:
     archive: Archive = request.app.state.archive
     return archive
 
 
-def get_viewer(principal: Annotated[Principal, Depends(require("archive:read"))]) -> Viewer:
+async def get_viewer(principal: Annotated[Principal, Depends(require("archive:read"))]) -> Viewer:
     return Viewer(principal=principal.subject, cleared=principal.has("archive:restricted"))
 
 
-def get_page(
+async def get_page(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page.")] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")] = 0,
 ) -> Page:
     return Page(limit=limit, offset=offset)
 
 
-def get_format(
+async def get_format(
     request: Request,
     format: Annotated[
         Format | None,

@@ -14,12 +14,12 @@ from shared.auth.tokens import Principal
 from shared.runtime.json_lists import JsonOnly
 
 
-def get_notifier(request: Request) -> Notifier:
+async def get_notifier(request: Request) -> Notifier:
     notifier: Notifier = request.app.state.notifier
     return notifier
 
 
-def get_page(
+async def get_page(
     limit: Annotated[int, Query(ge=1, le=500, description="Page size.")] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")] = 0,
     _format: JsonOnly = None,
@@ -27,7 +27,7 @@ def get_page(
     return Page(limit=limit, offset=offset)
 
 
-def own_recipient_id(
+async def own_recipient_id(
     principal: Annotated[Principal, Depends(require("notifier:read"))],
 ) -> uuid.UUID:
     """The recipient a ``notifier:read`` token speaks for: its ``sub`` is the recipient id."""

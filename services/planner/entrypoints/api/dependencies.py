@@ -13,12 +13,12 @@ from shared.auth.tokens import Principal
 from shared.runtime.json_lists import JsonOnly
 
 
-def get_planner(request: Request) -> Planner:
+async def get_planner(request: Request) -> Planner:
     planner: Planner = request.app.state.planner
     return planner
 
 
-def get_page(
+async def get_page(
     limit: Annotated[int, Query(ge=1, le=500, description="Page size.")] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")] = 0,
     _format: JsonOnly = None,
