@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from migrations.runner import upgrade
-from services.planner.adapters.orm import outbox
+from services.planner.adapters.tables import outbox
 from services.planner.bootstrap import bootstrap
 from services.planner.settings import PlannerSettings
 from shared.contract import new_event
@@ -83,8 +83,8 @@ async def main(events: int, relays: int, batch: int) -> None:
         writer = OutboxWriter(outbox)
         started = time.perf_counter()
         for offset in range(0, events, 1000):
-            async with planner.session_factory() as session, session.begin():
-                await writer.add(session, [item_event(i) for i in range(offset, offset + 1000)])
+            async with planner.engine.begin() as connection:
+                await writer.add(connection, [item_event(i) for i in range(offset, offset + 1000)])
         written = time.perf_counter() - started
 
         publishers = [ConfirmingPublisher(amqp, app_id="bench") for _ in range(relays)]

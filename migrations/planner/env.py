@@ -1,6 +1,6 @@
 """Alembic environment of the ``planner`` schema."""
 
 from migrations.environment import run
-from services.planner.adapters.orm import SCHEMA, metadata
+from services.planner.adapters.tables import SCHEMA, metadata
 
 run(SCHEMA, metadata)

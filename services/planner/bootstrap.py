@@ -8,12 +8,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.planner.adapters.orm import SCHEMA, outbox, start_mappers
+from services.planner.adapters.tables import SCHEMA, outbox
 from services.planner.adapters.unit_of_work import SqlUnitOfWork
 from services.planner.settings import PlannerSettings
-from shared.db.engine import asyncpg_dsn, create_engine, create_session_factory
+from shared.db.engine import asyncpg_dsn, create_engine
+from shared.db.pool import Database
 from shared.db.retention import RetentionSweeper
 from shared.messaging.dead_letters import DeadLetterSender
 from shared.messaging.outbox_relay import OutboxRelay
@@ -32,8 +33,10 @@ BINDING = ConsumerBinding(SERVICE, routing_key="workplan.meeting.#")
 @dataclass
 class Planner:
     settings: PlannerSettings
+    database: Database
+    """Commands and queries: SQL of the planner's own on asyncpg."""
     engine: AsyncEngine
-    session_factory: async_sessionmaker[AsyncSession]
+    """Readiness and the retention sweeper (SQLAlchemy, shared with the other services)."""
     publisher: ConfirmingPublisher
     topology: Topology
     policy: PublisherPolicy
@@ -44,23 +47,24 @@ class Planner:
     source: str = PLANNER_SOURCE
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory, source=self.source)
+        return SqlUnitOfWork(self.database, source=self.source)
+
+    async def close(self) -> None:
+        await self.database.close()
+        await self.engine.dispose()
 
 
 def bootstrap(settings: PlannerSettings) -> Planner:
-    start_mappers()
     database_url = settings.database_url.get_secret_value()
-    engine = create_engine(
-        database_url, application_name=SERVICE, pool_size=settings.database_pool_size
-    )
+    engine = create_engine(database_url, application_name=SERVICE, pool_size=1)
     topology = Topology(settings.broker_prefix, delivery_limit=settings.delivery_limit)
     publisher = ConfirmingPublisher(
         settings.amqp_url.get_secret_value(), timeout=settings.publish_timeout, app_id=SERVICE
     )
     return Planner(
         settings=settings,
+        database=Database(database_url, application_name=SERVICE, size=settings.database_pool_size),
         engine=engine,
-        session_factory=create_session_factory(engine),
         publisher=publisher,
         topology=topology,
         policy=configured_policy(settings),

@@ -58,6 +58,7 @@ def create_app(settings: PlannerSettings | None = None) -> FastAPI:
         broker=create_broker(planner, metrics),
         bindings=[BINDING],
         workers=[planner.relay, planner.retention.run],
+        closers=[planner.database.close],
     )
     app = create_service_app(
         parts,

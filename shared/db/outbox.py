@@ -24,7 +24,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contract import CloudEvent
 
@@ -94,15 +94,16 @@ def notify_trigger_sql(schema: str) -> tuple[list[str], list[str]]:
 
 
 class OutboxWriter:
-    """Adds events to the outbox inside the caller's transaction."""
+    """Adds events to the outbox inside the caller's transaction (the planner's unit of work
+    writes its outbox rows in its own commit statement; this serves tools and tests)."""
 
     def __init__(self, table: Table) -> None:
         self._table = table
 
-    async def add(self, session: AsyncSession, events: Sequence[CloudEvent]) -> None:
+    async def add(self, connection: AsyncConnection, events: Sequence[CloudEvent]) -> None:
         if not events:
             return
-        await session.execute(
+        await connection.execute(
             insert(self._table),
             [
                 {

@@ -19,6 +19,7 @@ import math
 import socket
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -26,6 +27,8 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
+
+from shared.db.pool import CONNECTION_LOST
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_exception)
     app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(asyncpg.PostgresError, _database_error)  # SQL on asyncpg itself
+    app.add_exception_handler(asyncpg.InterfaceError, _database_error)
     app.add_exception_handler(OSError, _unreachable)
     app.add_exception_handler(TimeoutError, _unreachable)
 
@@ -187,7 +192,9 @@ def _text(value: str) -> str:
 
 
 async def _database_error(_: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+    if (isinstance(exc, DBAPIError) and exc.connection_invalidated) or isinstance(
+        exc, CONNECTION_LOST
+    ):
         return JSONResponse({"detail": UNAVAILABLE}, 503)
     log.error("database error", exc_info=exc)
     return JSONResponse({"detail": "the database refused the request"}, 503)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +59,8 @@ class ServiceParts:
     bindings: Sequence[ConsumerBinding] = ()
     workers: Sequence[Worker] = ()
     probes: list[Probe] = field(default_factory=list)
+    closers: Sequence[Callable[[], Awaitable[None]]] = ()
+    """Run at shutdown, after the workers stopped (pools of the service's own)."""
 
 
 def create_service_app(
@@ -123,6 +125,8 @@ def _lifespan(
                 for task in pending:
                     task.cancel()
             await parts.publisher.close()
+            for close in parts.closers:
+                await close()
             await parts.engine.dispose()
             log.info("service stopped", extra={"service": parts.name})
 

@@ -30,7 +30,7 @@ async def planner(settings: PlannerSettings) -> AsyncIterator[Planner]:
         qualified = ", ".join(f"planner.{table.strip()}" for table in TABLES.split(","))
         await connection.execute(text(f"TRUNCATE {qualified} RESTART IDENTITY CASCADE"))
     yield planner
-    await planner.engine.dispose()
+    await planner.close()
 
 
 @pytest.fixture

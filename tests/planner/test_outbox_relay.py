@@ -9,7 +9,7 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import text
 
-from services.planner.adapters.orm import outbox
+from services.planner.adapters.tables import outbox
 from services.planner.bootstrap import Planner
 from shared.contract import new_event
 from shared.contract.amqp_binding import decode_message
@@ -36,8 +36,8 @@ def status_event(item_id: uuid.UUID, sequence: int):
 
 
 async def write_events(planner: Planner, events) -> None:
-    async with planner.session_factory() as session, session.begin():
-        await OutboxWriter(outbox).add(session, events)
+    async with planner.engine.begin() as connection:
+        await OutboxWriter(outbox).add(connection, events)
 
 
 async def pending(planner: Planner) -> list[dict]:

@@ -1,7 +1,9 @@
-"""Repositories of the planner's aggregates on an async SQLAlchemy session.
+"""Repositories of the planner's aggregates: SQL on the unit of work's connection.
 
-Each remembers the aggregates it handed out (``seen``) so the unit of work can collect
-the events they recorded.
+Every aggregate they return is remembered by the unit of work as read, so its commit can
+check it is unchanged and write what changed. ``for_update`` locks the rows (``FOR
+UPDATE``, in a transaction held until the commit): only where a rule needs more than that
+check, such as reclassifying every hearing of an item.
 """
 
 from __future__ import annotations
@@ -9,12 +11,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Select, case, func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncpg
 
-from services.planner.adapters.orm import hearings, items, meetings, organizations
+from services.planner.adapters.records import (
+    COMMITTEES,
+    HEARINGS,
+    ITEMS,
+    MEETINGS,
+    ORGANIZATIONS,
+    SESSIONS,
+    WORK_PLANS,
+    RecordType,
+)
 from services.planner.domain.hearings import ACTIVE_STATUSES, Hearing
 from services.planner.domain.items import OPEN_STATUSES, Item
 from services.planner.domain.meetings import Meeting
@@ -22,243 +32,278 @@ from services.planner.domain.organizations import Organization
 from services.planner.domain.sessions import Committee, Session, WorkPlan
 from services.planner.handlers.ports import HearingFilter, ItemFilter, MeetingFilter, Page
 
-T = TypeVar("T")
-CLASSIFICATIONS = {False: ("public", "internal"), True: ("public", "internal", "restricted")}
-"""What a caller sees, by whether they are cleared for restricted items."""
+A = TypeVar("A")
 
 
-class _Tracking:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-        self.seen: set[Any] = set()
+class Reads(Protocol):
+    """What the repositories need of the unit of work."""
 
-    def _track(self, found: T | None) -> T | None:
-        if found is not None:
-            self.seen.add(found)
-        return found
-
-    async def _page(
-        self, statement: Select[T], page: Page, *, for_update: bool = False
-    ) -> Sequence[T]:
-        """A page of rows; locked and tracked (their events collected) when to be changed."""
-        statement = statement.limit(page.limit).offset(page.offset)
-        if for_update:
-            statement = statement.with_for_update()
-        found = list(await self._session.scalars(statement))
-        if for_update:
-            self.seen.update(found)
-        return found
-
-    async def _count(self, statement: Select[Any]) -> int:
-        counted = select(func.count()).select_from(statement.order_by(None).subquery())
-        return int(await self._session.scalar(counted) or 0)
+    async def fetch(self, sql: str, *arguments: Any) -> list[asyncpg.Record]: ...
+    async def load(
+        self, record: RecordType[A], sql: str, *arguments: Any, lock: bool = False
+    ) -> list[A]: ...
+    async def load_one(
+        self, record: RecordType[A], sql: str, *arguments: Any, lock: bool = False
+    ) -> A | None: ...
+    def add(self, aggregate: object) -> None: ...
+    async def begin(self) -> None: ...
 
 
-class SqlOrganizationRepository(_Tracking):
+class Conditions:
+    """A ``WHERE`` clause and its arguments, numbered as they are added (``?`` → ``$n``)."""
+
+    def __init__(self) -> None:
+        self.terms: list[str] = []
+        self.arguments: list[Any] = []
+
+    def add(self, term: str, *values: Any) -> None:
+        for value in values:
+            self.arguments.append(value)
+            term = term.replace("?", f"${len(self.arguments)}", 1)
+        self.terms.append(term)
+
+    def sql(self) -> str:
+        return f" WHERE {' AND '.join(self.terms)}" if self.terms else ""
+
+    def paged(self, page: Page) -> str:
+        """``LIMIT`` and ``OFFSET`` of the page, as arguments too."""
+        self.arguments += [page.limit, page.offset]
+        count = len(self.arguments)
+        return f" LIMIT ${count - 1} OFFSET ${count}"
+
+
+class _Repository:
+    def __init__(self, uow: Reads) -> None:
+        self._uow = uow
+
+    async def _count(self, record: RecordType[Any], where: Conditions) -> int:
+        rows = await self._uow.fetch(
+            f"SELECT count(*) FROM {record.table} t{where.sql()}",  # noqa: S608
+            *where.arguments,
+        )
+        return int(rows[0][0])
+
+
+class SqlOrganizationRepository(_Repository):
     def add(self, organization: Organization) -> None:
-        self._session.add(organization)
+        self._uow.add(organization)
 
     async def get(self, code: str) -> Organization | None:
-        return await self._session.get(Organization, code)
+        return await self._uow.load_one(
+            ORGANIZATIONS, f"{ORGANIZATIONS.select} WHERE t.code = $1", code
+        )
 
     async def all(self) -> Sequence[Organization]:
-        result = await self._session.scalars(select(Organization).order_by(organizations.c.code))
-        return list(result)
+        return await self._uow.load(ORGANIZATIONS, f"{ORGANIZATIONS.select} ORDER BY t.code")
 
     async def unknown(self, codes: Sequence[str]) -> list[str]:
         if not codes:
             return []
-        known = set(
-            await self._session.scalars(
-                select(organizations.c.code).where(organizations.c.code.in_(codes))
-            )
+        rows = await self._uow.fetch(
+            "SELECT code FROM planner.organizations WHERE code = ANY($1::text[])", list(codes)
         )
+        known = {row[0] for row in rows}
         return [code for code in codes if code not in known]
 
 
-class SqlPlanRepository(_Tracking):
+class SqlPlanRepository(_Repository):
     def add(self, thing: Committee | Session | WorkPlan) -> None:
-        self._session.add(thing)
+        self._uow.add(thing)
 
     async def committee(self, code: str) -> Committee | None:
-        return await self._session.get(Committee, code)
+        return await self._uow.load_one(COMMITTEES, f"{COMMITTEES.select} WHERE t.code = $1", code)
 
     async def session(self, committee: str, code: str) -> Session | None:
-        return await self._session.get(Session, (committee, code))
+        return await self._uow.load_one(
+            SESSIONS,
+            f"{SESSIONS.select} WHERE t.committee_code = $1 AND t.code = $2",
+            committee,
+            code,
+        )
 
     async def work_plan(self, committee: str, session: str) -> WorkPlan | None:
-        statement = select(WorkPlan).filter_by(committee_code=committee, session_code=session)
-        return (await self._session.scalars(statement)).first()
+        return await self._uow.load_one(
+            WORK_PLANS,
+            f"{WORK_PLANS.select} WHERE t.committee_code = $1 AND t.session_code = $2",
+            committee,
+            session,
+        )
 
     async def work_plans(self) -> Sequence[WorkPlan]:
-        return list(await self._session.scalars(select(WorkPlan)))
+        return await self._uow.load(WORK_PLANS, WORK_PLANS.select)
 
 
-class SqlItemRepository(_Tracking):
+class SqlItemRepository(_Repository):
     def add(self, item: Item) -> None:
-        self._session.add(item)
-        self.seen.add(item)
+        self._uow.add(item)
 
     async def get(self, item_id: uuid.UUID, *, for_update: bool = False) -> Item | None:
-        return self._track(
-            await self._session.get(Item, item_id, with_for_update=for_update or None)
+        return await self._uow.load_one(
+            ITEMS, f"{ITEMS.select} WHERE t.id = $1", item_id, lock=for_update
         )
 
     async def by_ref(self, work_plan_id: uuid.UUID, ref: str) -> Item | None:
-        statement = select(Item).filter_by(work_plan_id=work_plan_id, ref=ref).with_for_update()
-        return self._track((await self._session.scalars(statement)).first())
+        return await self._uow.load_one(
+            ITEMS, f"{ITEMS.select} WHERE t.work_plan_id = $1 AND t.ref = $2", work_plan_id, ref
+        )
 
     async def find(self, where: ItemFilter, page: Page) -> Sequence[Item]:
         """By committee, session and reference (items without one last, oldest first)."""
-        return await self._page(
-            self._filtered(where).order_by(
-                items.c.committee,
-                items.c.session,
-                items.c.ref.asc().nulls_last(),
-                items.c.created_at,
-                items.c.id,
-            ),
-            page,
+        conditions = _items(where)
+        order = " ORDER BY t.committee, t.session, t.ref NULLS LAST, t.created_at, t.id"
+        return await self._uow.load(
+            ITEMS,
+            f"{ITEMS.select}{conditions.sql()}{order}{conditions.paged(page)}",
+            *conditions.arguments,
         )
 
     async def count(self, where: ItemFilter) -> int:
-        return await self._count(self._filtered(where))
-
-    def _filtered(self, where: ItemFilter) -> Select[Item]:
-        statement = select(Item)
-        if where.committee:
-            statement = statement.where(items.c.committee == where.committee)
-        if where.session:
-            statement = statement.where(items.c.session == where.session)
-        if where.status:
-            statement = statement.where(items.c.status == where.status)
-        if where.category:
-            statement = statement.where(items.c.category == where.category)
-        if where.organization:
-            statement = statement.where(items.c.organizations.contains([where.organization]))
-        if not where.include_restricted:
-            statement = statement.where(items.c.classification != "restricted")
-        return statement
+        return await self._count(ITEMS, _items(where))
 
     async def open_for_organization(self, code: str, *, include_restricted: bool) -> Sequence[Item]:
         """Open items naming the organisation: in progress first, then oldest first."""
-        statement = (
-            select(Item)
-            .where(items.c.organizations.contains([code]), items.c.status.in_(OPEN_STATUSES))
-            .where(
-                items.c.classification.in_(
-                    ("public", "internal", "restricted")
-                    if include_restricted
-                    else ("public", "internal")
-                )
-            )
-            .order_by(
-                case((items.c.status == "in_progress", 0), else_=1),
-                items.c.created_at,
-                items.c.id,
-            )
-            .with_for_update()
+        conditions = Conditions()
+        conditions.add("t.organizations @> ?::text[]", [code])
+        conditions.add("t.status = ANY(?::text[])", sorted(OPEN_STATUSES))
+        if not include_restricted:
+            conditions.add("t.classification <> 'restricted'")
+        order = " ORDER BY (t.status <> 'in_progress'), t.created_at, t.id"
+        return await self._uow.load(
+            ITEMS, f"{ITEMS.select}{conditions.sql()}{order}", *conditions.arguments
         )
-        found = list(await self._session.scalars(statement))
-        self.seen.update(found)
-        return found
 
 
-class SqlHearingRepository(_Tracking):
+def _items(where: ItemFilter) -> Conditions:
+    conditions = Conditions()
+    if where.committee:
+        conditions.add("t.committee = ?", where.committee)
+    if where.session:
+        conditions.add("t.session = ?", where.session)
+    if where.status:
+        conditions.add("t.status = ?", where.status)
+    if where.category:
+        conditions.add("t.category = ?", where.category)
+    if where.organization:
+        conditions.add("t.organizations @> ?::text[]", [where.organization])
+    if not where.include_restricted:
+        conditions.add("t.classification <> 'restricted'")
+    return conditions
+
+
+class SqlHearingRepository(_Repository):
     def add(self, hearing: Hearing) -> None:
-        self._session.add(hearing)
-        self.seen.add(hearing)
+        self._uow.add(hearing)
 
     async def get(self, hearing_id: uuid.UUID, *, for_update: bool = False) -> Hearing | None:
-        return self._track(
-            await self._session.get(Hearing, hearing_id, with_for_update=for_update or None)
+        return await self._uow.load_one(
+            HEARINGS, f"{HEARINGS.select} WHERE t.id = $1", hearing_id, lock=for_update
         )
 
     async def find(
         self, where: HearingFilter, page: Page, *, for_update: bool = False
     ) -> Sequence[Hearing]:
         """By start, earliest first."""
-        statement = self._filtered(where).order_by(hearings.c.starts_at, hearings.c.id)
-        return await self._page(statement, page, for_update=for_update)
+        conditions = _hearings(where)
+        return await self._uow.load(
+            HEARINGS,
+            f"{HEARINGS.select}{conditions.sql()} ORDER BY t.starts_at, t.id"
+            f"{conditions.paged(page)}",
+            *conditions.arguments,
+            lock=for_update,
+        )
 
     async def count(self, where: HearingFilter) -> int:
-        return await self._count(self._filtered(where))
-
-    def _filtered(self, where: HearingFilter) -> Select[Hearing]:
-        statement = select(Hearing)
-        if where.committee:
-            statement = statement.where(hearings.c.committee == where.committee)
-        if where.session:
-            statement = statement.where(hearings.c.session == where.session)
-        if where.item_id:
-            statement = statement.where(hearings.c.item_id == where.item_id)
-        if where.status:
-            statement = statement.where(hearings.c.status == where.status)
-        if where.starts_from:
-            statement = statement.where(hearings.c.starts_at >= where.starts_from)
-        if where.starts_before:
-            statement = statement.where(hearings.c.starts_at < where.starts_before)
-        if not where.include_restricted:
-            statement = statement.where(hearings.c.classification != "restricted")
-        return statement
+        return await self._count(HEARINGS, _hearings(where))
 
     async def lock_calendar(self, committee: str) -> None:
         """Serialise scheduling per committee, so two overlapping hearings cannot both pass."""
-        await self._session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": f"planner.hearings:{committee}"},
+        await self._uow.begin()
+        await self._uow.fetch(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            f"planner.hearings:{committee}",
         )
 
     async def overlapping(
         self, committee: str, starts_at: datetime, ends_at: datetime, exclude: uuid.UUID | None
     ) -> Sequence[Hearing]:
-        statement = select(Hearing).where(
-            hearings.c.committee == committee,
-            hearings.c.status.in_(ACTIVE_STATUSES),
-            hearings.c.starts_at < ends_at,
-            hearings.c.ends_at > starts_at,
-        )
+        conditions = Conditions()
+        conditions.add("t.committee = ?", committee)
+        conditions.add("t.status = ANY(?::text[])", sorted(ACTIVE_STATUSES))
+        conditions.add("t.starts_at < ?", ends_at)
+        conditions.add("t.ends_at > ?", starts_at)
         if exclude is not None:
-            statement = statement.where(hearings.c.id != exclude)
-        return list(await self._session.scalars(statement.order_by(hearings.c.starts_at)))
+            conditions.add("t.id <> ?", exclude)
+        return await self._uow.load(
+            HEARINGS,
+            f"{HEARINGS.select}{conditions.sql()} ORDER BY t.starts_at",
+            *conditions.arguments,
+        )
 
 
-class SqlMeetingRepository(_Tracking):
+def _hearings(where: HearingFilter) -> Conditions:
+    conditions = Conditions()
+    if where.committee:
+        conditions.add("t.committee = ?", where.committee)
+    if where.session:
+        conditions.add("t.session = ?", where.session)
+    if where.item_id:
+        conditions.add("t.item_id = ?", where.item_id)
+    if where.status:
+        conditions.add("t.status = ?", where.status)
+    if where.starts_from:
+        conditions.add("t.starts_at >= ?", where.starts_from)
+    if where.starts_before:
+        conditions.add("t.starts_at < ?", where.starts_before)
+    if not where.include_restricted:
+        conditions.add("t.classification <> 'restricted'")
+    return conditions
+
+
+class SqlMeetingRepository(_Repository):
     def add(self, meeting: Meeting) -> None:
-        self._session.add(meeting)
-        self.seen.add(meeting)
+        self._uow.add(meeting)
 
     async def get(self, meeting_id: uuid.UUID) -> Meeting | None:
-        return self._track(await self._session.get(Meeting, meeting_id))
+        return await self._uow.load_one(MEETINGS, f"{MEETINGS.select} WHERE t.id = $1", meeting_id)
 
     async def reported(self, source: str, external_id: str) -> Meeting | None:
-        statement = (
-            select(Meeting).filter_by(source=source, external_id=external_id).with_for_update()
+        return await self._uow.load_one(
+            MEETINGS,
+            f"{MEETINGS.select} WHERE t.source = $1 AND t.external_id = $2",
+            source,
+            external_id,
+            lock=True,
         )
-        return self._track((await self._session.scalars(statement)).first())
 
     async def find(
         self, where: MeetingFilter, page: Page, *, for_update: bool = False
     ) -> Sequence[Meeting]:
         """Latest held first."""
-        statement = self._filtered(where).order_by(meetings.c.held_at.desc(), meetings.c.id)
-        return await self._page(statement, page, for_update=for_update)
+        conditions = _meetings(where)
+        return await self._uow.load(
+            MEETINGS,
+            f"{MEETINGS.select}{conditions.sql()} ORDER BY t.held_at DESC, t.id"
+            f"{conditions.paged(page)}",
+            *conditions.arguments,
+            lock=for_update,
+        )
 
     async def count(self, where: MeetingFilter) -> int:
-        return await self._count(self._filtered(where))
+        return await self._count(MEETINGS, _meetings(where))
 
-    def _filtered(self, where: MeetingFilter) -> Select[Meeting]:
-        statement = select(Meeting)
-        if where.committee:
-            statement = statement.where(meetings.c.committee == where.committee)
-        if where.organization:
-            statement = statement.where(meetings.c.organizations.contains([where.organization]))
-        if where.item_id:
-            statement = statement.where(meetings.c.item_id == where.item_id)
-        if where.held_from:
-            statement = statement.where(func.date(meetings.c.held_at) >= where.held_from)
-        if where.held_before:
-            statement = statement.where(func.date(meetings.c.held_at) < where.held_before)
-        if not where.include_restricted:
-            statement = statement.where(meetings.c.classification != "restricted")
-        return statement
+
+def _meetings(where: MeetingFilter) -> Conditions:
+    conditions = Conditions()
+    if where.committee:
+        conditions.add("t.committee = ?", where.committee)
+    if where.organization:
+        conditions.add("t.organizations @> ?::text[]", [where.organization])
+    if where.item_id:
+        conditions.add("t.item_id = ?", where.item_id)
+    if where.held_from:
+        conditions.add("date(t.held_at) >= ?", where.held_from)
+    if where.held_before:
+        conditions.add("date(t.held_at) < ?", where.held_before)
+    if not where.include_restricted:
+        conditions.add("t.classification <> 'restricted'")
+    return conditions

@@ -44,7 +44,7 @@ async def run_import(plan: PlanFile, settings: PlannerSettings) -> ImportReport:
     try:
         return await import_plan(plan, planner.uow())
     finally:
-        await planner.engine.dispose()
+        await planner.close()
 
 
 def import_command(

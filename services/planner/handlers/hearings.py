@@ -19,9 +19,11 @@ from services.planner.handlers.lookups import (
     require_known_organizations,
 )
 from services.planner.handlers.ports import UnitOfWork
+from services.planner.handlers.retries import retried
 from shared.contract.classification import may_see
 
 
+@retried
 async def schedule_hearing(command: ScheduleHearing, uow: UnitOfWork) -> Hearing:
     async with uow:
         item = await item_for_update(uow, command.item_id, cleared=command.cleared)
@@ -57,6 +59,7 @@ async def schedule_hearing(command: ScheduleHearing, uow: UnitOfWork) -> Hearing
     return hearing
 
 
+@retried
 async def reschedule_hearing(command: RescheduleHearing, uow: UnitOfWork) -> Hearing:
     async with uow:
         hearing = await hearing_for_update(uow, command.hearing_id, cleared=command.cleared)
@@ -73,6 +76,7 @@ async def reschedule_hearing(command: RescheduleHearing, uow: UnitOfWork) -> Hea
     return hearing
 
 
+@retried
 async def cancel_hearing(command: CancelHearing, uow: UnitOfWork) -> Hearing:
     async with uow:
         hearing = await hearing_for_update(uow, command.hearing_id, cleared=command.cleared)
@@ -81,11 +85,12 @@ async def cancel_hearing(command: CancelHearing, uow: UnitOfWork) -> Hearing:
     return hearing
 
 
+@retried
 async def mark_hearing_held(command: MarkHearingHeld, uow: UnitOfWork) -> Hearing:
     async with uow:
         hearing = await hearing_for_update(uow, command.hearing_id, cleared=command.cleared)
         hearing.mark_held(command.held_at or datetime.now(UTC), command.summary)
-        item = await uow.items.get(hearing.item_id, for_update=True)
+        item = await uow.items.get(hearing.item_id)
         if item is not None:
             item.note_activity(f"hearing {hearing.id} held")
         await uow.commit()

@@ -10,8 +10,10 @@ from services.planner.domain.sessions import WorkPlan
 from services.planner.handlers.commands import ChangeItemStatus, CreateItem, UpdateItem
 from services.planner.handlers.lookups import item_for_update, require_known_organizations
 from services.planner.handlers.ports import HearingFilter, MeetingFilter, Page, UnitOfWork
+from services.planner.handlers.retries import retried
 
 
+@retried
 async def create_item(command: CreateItem, uow: UnitOfWork) -> Item:
     async with uow:
         plan = await _work_plan(uow, command.committee, command.session)
@@ -24,9 +26,11 @@ async def create_item(command: CreateItem, uow: UnitOfWork) -> Item:
     return item
 
 
+@retried
 async def update_item(command: UpdateItem, uow: UnitOfWork) -> Item:
     async with uow:
-        item = await item_for_update(uow, command.item_id, cleared=command.cleared)
+        # locked: a reclassification must reach every hearing and meeting the item has
+        item = await item_for_update(uow, command.item_id, cleared=command.cleared, lock=True)
         if "organizations" in command.changes:
             await require_known_organizations(uow, command.changes["organizations"])
         changed = item.update(command.changes)
@@ -50,6 +54,7 @@ async def _reclassify_activities(uow: UnitOfWork, item: Item) -> None:
         meeting.follow_item(item.classification)
 
 
+@retried
 async def change_item_status(command: ChangeItemStatus, uow: UnitOfWork) -> Item:
     async with uow:
         item = await item_for_update(uow, command.item_id, cleared=command.cleared)

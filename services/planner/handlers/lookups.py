@@ -26,13 +26,19 @@ def visible(found: T | None, *, cleared: bool, what: str) -> T:
     return found
 
 
-async def item_for_update(uow: UnitOfWork, item_id: uuid.UUID, *, cleared: bool) -> Item:
-    item = await uow.items.get(item_id, for_update=True)
+async def item_for_update(
+    uow: UnitOfWork, item_id: uuid.UUID, *, cleared: bool, lock: bool = False
+) -> Item:
+    """The item a command changes or relies on: the commit checks it is unchanged. ``lock``
+    locks it now, for a rule that reads more that must not change meanwhile (its hearings
+    and meetings when it is reclassified)."""
+    item = await uow.items.get(item_id, for_update=lock)
     return visible(item, cleared=cleared, what=f"item {item_id}")
 
 
 async def hearing_for_update(uow: UnitOfWork, hearing_id: uuid.UUID, *, cleared: bool) -> Hearing:
-    hearing = await uow.hearings.get(hearing_id, for_update=True)
+    """The hearing a command changes: the commit checks it is unchanged."""
+    hearing = await uow.hearings.get(hearing_id)
     return visible(hearing, cleared=cleared, what=f"hearing {hearing_id}")
 
 

@@ -18,12 +18,14 @@ from services.planner.domain.sessions import check_not_in_future
 from services.planner.handlers.commands import RecordMeeting
 from services.planner.handlers.lookups import item_for_update, require_known_organizations
 from services.planner.handlers.ports import UnitOfWork
+from services.planner.handlers.retries import retried
 from shared.contract import CloudEvent, InvalidEvent
 from shared.contract.classification import effective_classification, may_see
 from shared.contract.meetings import MeetingHeld
 from shared.messaging.outcome import Outcome
 
 
+@retried
 async def record_meeting(command: RecordMeeting, uow: UnitOfWork, *, source: str) -> Meeting:
     async with uow:
         await require_known_organizations(uow, command.organizations)
@@ -58,6 +60,7 @@ async def record_meeting(command: RecordMeeting, uow: UnitOfWork, *, source: str
     return meeting
 
 
+@retried
 async def apply_reported_meeting(event: CloudEvent, data: MeetingHeld, uow: UnitOfWork) -> Outcome:
     """Record a meeting another system reported; a repeat or an older version changes nothing."""
     async with uow:
@@ -108,7 +111,7 @@ async def _linked_item(uow: UnitOfWork, data: MeetingHeld) -> tuple[Item | None,
     if data.item_id is None:  # an external system sees no restricted item
         found = await _open_item_of(uow, data.organizations, cleared=False, held_at=data.held_at)
         return found, None
-    item = await uow.items.get(data.item_id, for_update=True)
+    item = await uow.items.get(data.item_id)
     if item is None:
         raise InvalidEvent(
             f"meeting {data.meeting_id} names item {data.item_id}, which does not exist",

@@ -16,6 +16,7 @@ from services.planner.domain.organizations import Organization
 from services.planner.domain.sessions import Committee, Session, WorkPlan
 from services.planner.handlers.plan_file import ItemEntry, OrganizationEntry, PlanFile
 from services.planner.handlers.ports import UnitOfWork
+from services.planner.handlers.retries import retried
 
 
 @dataclass
@@ -36,6 +37,7 @@ class ImportReport:
         )
 
 
+@retried
 async def import_plan(plan: PlanFile, uow: UnitOfWork) -> ImportReport:
     report = ImportReport()
     async with uow:

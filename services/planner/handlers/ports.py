@@ -18,6 +18,11 @@ from shared.contract import CloudEvent
 T = TypeVar("T")
 
 
+class ChangedMeanwhile(Exception):
+    """Something the command read was changed by another before it committed: nothing was
+    written; reading again and deciding again will do (see :mod:`.retries`)."""
+
+
 @dataclass(frozen=True)
 class Page:
     limit: int = 100
@@ -129,7 +134,8 @@ class UnitOfWork(Protocol):
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
     async def commit(self) -> None:
-        """Write the recorded events to the outbox and commit, all in one transaction."""
+        """Write the changes and the recorded events to the outbox, all at once, if nothing
+        read was changed meanwhile (else :class:`ChangedMeanwhile`, and nothing written)."""
 
     async def seen_before(self, event: CloudEvent) -> bool:
         """Record an incoming event in the inbox; ``True`` if it was already processed."""

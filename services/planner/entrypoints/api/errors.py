@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from asyncpg import UniqueViolationError
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
 
 from services.planner.domain.errors import Conflict, NotFound, PlannerError, RuleViolation
 
@@ -31,7 +31,7 @@ async def integrity_error(_request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(PlannerError, planner_error)
-    app.add_exception_handler(IntegrityError, integrity_error)
+    app.add_exception_handler(UniqueViolationError, integrity_error)
 
 
 __all__ = ["RuleViolation", "install"]

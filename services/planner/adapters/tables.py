@@ -1,10 +1,14 @@
-"""Tables of the ``planner`` schema and their imperative mapping onto the domain classes."""
+"""Tables of the ``planner`` schema: the metadata its migrations are checked against.
+
+The planner reads and writes them with SQL of its own on asyncpg
+(:mod:`services.planner.adapters.records`, :mod:`services.planner.adapters.repositories`,
+:mod:`services.planner.adapters.unit_of_work`), not through an ORM.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import (
     Column,
     Date,
@@ -15,46 +19,17 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    event,
     func,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import registry, relationship
-from sqlalchemy.types import TypeDecorator
 
-from services.planner.domain.hearings import Hearing
-from services.planner.domain.items import Item
-from services.planner.domain.meetings import Meeting
-from services.planner.domain.organizations import Organization
-from services.planner.domain.sessions import Committee, Session, WorkPlan
-from shared.contract.values import Participant, Person
 from shared.db.inbox import inbox_table
 from shared.db.naming import schema_metadata
 from shared.db.outbox import outbox_table
 
 SCHEMA = "planner"
 metadata = schema_metadata(SCHEMA)
-mapper_registry = registry(metadata=metadata)
-
-
-class ModelList(TypeDecorator[list[Any]]):
-    """A JSONB list of frozen pydantic values (people, participants)."""
-
-    impl = JSONB
-    cache_ok = True
-
-    def __init__(self, model: type[BaseModel]) -> None:
-        super().__init__()
-        self.model = model
-        self._adapter = TypeAdapter(list[model])  # type: ignore[valid-type]
-
-    def process_bind_param(self, value: list[Any] | None, dialect: Dialect) -> Any:
-        return None if value is None else [v.model_dump(mode="json") for v in value]
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> list[Any] | None:
-        return None if value is None else list(self._adapter.validate_python(value))
 
 
 def _created() -> Column[Any]:
@@ -152,8 +127,8 @@ hearings = Table(
     Column("ends_at", DateTime(timezone=True), nullable=False),
     Column("location", Text, nullable=True),
     Column("format", Text, nullable=False),
-    Column("invitees", ModelList(Person), nullable=False),
-    Column("witnesses", ModelList(Person), nullable=False),
+    Column("invitees", JSONB, nullable=False),
+    Column("witnesses", JSONB, nullable=False),
     Column("organizations", ARRAY(Text), nullable=False),
     Column("status", Text, nullable=False),
     Column("cancel_reason", Text, nullable=True),
@@ -179,7 +154,7 @@ meetings = Table(
     Column("title", JSONB, nullable=False),
     Column("held_at", DateTime(timezone=True), nullable=False),
     Column("location", Text, nullable=True),
-    Column("participants", ModelList(Participant), nullable=False),
+    Column("participants", JSONB, nullable=False),
     Column("summary", JSONB, nullable=False),
     Column("outcomes", JSONB, nullable=False),
     Column("reported_by", Text, nullable=True),
@@ -194,27 +169,3 @@ meetings = Table(
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
-
-
-def start_mappers() -> None:
-    """Map the domain classes onto the tables (once per process; idempotent)."""
-    if mapper_registry.mappers:
-        return
-    mapper_registry.map_imperatively(Organization, organizations)
-    mapper_registry.map_imperatively(Committee, committees)
-    mapper_registry.map_imperatively(Session, sessions, properties=_parent(Committee))
-    mapper_registry.map_imperatively(WorkPlan, work_plans)
-    mapper_registry.map_imperatively(Item, items, properties=_parent(WorkPlan))
-    mapper_registry.map_imperatively(Hearing, hearings, properties=_parent(Item))
-    mapper_registry.map_imperatively(Meeting, meetings, properties=_parent(Item))
-    for aggregate in (Item, Hearing, Meeting):
-        event.listen(aggregate, "load", _fresh_event_list)
-
-
-def _parent(parent: type) -> dict[str, Any]:
-    """A never-loaded link to the parent: it only tells the flush to insert parents first."""
-    return {"_parent": relationship(parent, lazy="raise", viewonly=False)}
-
-
-def _fresh_event_list(target: Item | Hearing | Meeting, _context: object) -> None:
-    target.events = []
