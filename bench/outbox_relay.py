@@ -92,8 +92,8 @@ async def main(events: int, relays: int, batch: int) -> None:
             await publisher.connect()
         workers = [
             OutboxRelay(
-                engine=planner.engine,
-                table=outbox,
+                database=planner.database,
+                schema="planner",
                 publisher=publisher,
                 exchange=planner.topology.events_exchange,
                 service="bench",
@@ -141,7 +141,7 @@ async def main(events: int, relays: int, batch: int) -> None:
         )
     finally:
         await broker.close()
-        await planner.engine.dispose()
+        await planner.close()
         connection = await asyncpg.connect(admin)
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await connection.close()

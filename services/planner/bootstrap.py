@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.planner.adapters.tables import SCHEMA, outbox
+from services.planner.adapters.tables import SCHEMA
 from services.planner.adapters.unit_of_work import SqlUnitOfWork
 from services.planner.settings import PlannerSettings
 from shared.db.engine import asyncpg_dsn, create_engine
@@ -82,15 +82,16 @@ def bootstrap(settings: PlannerSettings) -> Planner:
 def _relay(
     settings: PlannerSettings, topology: Topology
 ) -> tuple[Worker, Callable[[], Awaitable[None]]]:
-    """The relay with an engine (two connections) and a publisher of its own loop."""
+    """The relay with a connection (and its LISTEN connection) and a publisher of its own
+    loop."""
     database_url = settings.database_url.get_secret_value()
-    engine = create_engine(database_url, application_name=f"{SERVICE}-relay", pool_size=1)
+    database = Database(database_url, application_name=f"{SERVICE}-relay", size=1)
     publisher = ConfirmingPublisher(
         settings.amqp_url.get_secret_value(), timeout=settings.publish_timeout, app_id=SERVICE
     )
     relay = OutboxRelay(
-        engine=engine,
-        table=outbox,
+        database=database,
+        schema=SCHEMA,
         publisher=publisher,
         exchange=topology.events_exchange,
         service=SERVICE,
@@ -113,6 +114,6 @@ def _relay(
 
     async def close() -> None:
         await publisher.close()
-        await engine.dispose()
+        await database.close()
 
     return run, close

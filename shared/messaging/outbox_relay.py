@@ -8,6 +8,8 @@
 - Wakes on ``LISTEN <schema>_outbox`` and also polls, so a lost notification only delays.
 - A crash between publish and mark re-publishes on the next claim: consumers' inboxes
   drop the duplicate.
+- Its SQL runs on asyncpg itself (a pool of its own, on its own event loop): one pass is
+  ``BEGIN``, the claim, the publishes, one ``UPDATE`` and ``COMMIT``.
 """
 
 from __future__ import annotations
@@ -19,19 +21,20 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeAlias
 
 import asyncpg
-from sqlalchemy import Row, Table, bindparam, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.contract.amqp_binding import STRUCTURED_CONTENT_TYPE
 from shared.db.outbox import notify_channel
+from shared.db.pool import Database
 from shared.messaging.publisher import ConfirmingPublisher, OutgoingMessage, PublishFailed
 from shared.observability.metrics import OUTBOX_FAILURES, OUTBOX_LAG, OUTBOX_PUBLISHED
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 300
+Row: TypeAlias = asyncpg.Record
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,8 @@ class OutboxRelay:
     def __init__(
         self,
         *,
-        engine: AsyncEngine,
-        table: Table,
+        database: Database,
+        schema: str,
         publisher: ConfirmingPublisher,
         exchange: str,
         service: str,
@@ -54,8 +57,7 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval: float = 1.0,
     ) -> None:
-        self._engine = engine
-        self._table = table
+        self._database = database
         self._publisher = publisher
         self._exchange = exchange
         self._service = service
@@ -63,15 +65,13 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._wake = asyncio.Event()
-        schema = table.schema
-        self._claim_sql = text(
-            f"""
+        self._claim_sql = f"""
             WITH claimed AS (
                 SELECT position, event_id, subject, type, body::text AS body, created_at, attempts
                 FROM {schema}.outbox
                 WHERE published_at IS NULL AND next_attempt_at <= now()
                 ORDER BY position
-                LIMIT :limit
+                LIMIT $1
                 FOR UPDATE SKIP LOCKED
             )
             SELECT c.* FROM claimed c
@@ -83,8 +83,20 @@ class OutboxRelay:
             )
             ORDER BY c.position
             """  # noqa: S608 - the schema is a constant of the service, not input
-        )
-        self._channel = notify_channel(schema or "public")
+        self._published_sql = f"""
+            UPDATE {schema}.outbox SET published_at = clock_timestamp(), attempts = attempts + 1
+            WHERE position = ANY($1::bigint[])
+            """  # noqa: S608
+        self._failed_sql = f"""
+            UPDATE {schema}.outbox o SET
+                attempts = o.attempts + 1,
+                last_error = f.error,
+                next_attempt_at = now() + make_interval(
+                    secs => least({MAX_BACKOFF_SECONDS}, power(2, o.attempts)))
+            FROM unnest($1::bigint[], $2::text[]) AS f(position, error)
+            WHERE o.position = f.position
+            """  # noqa: S608
+        self._channel = notify_channel(schema)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Relay until ``stop`` is set; survives database and broker outages."""
@@ -109,7 +121,7 @@ class OutboxRelay:
 
     async def run_once(self) -> RelayResult:
         """One claim → publish → mark pass, in one transaction."""
-        async with self._engine.connect() as connection, connection.begin():
+        async with self._database.connection() as connection, connection.transaction():
             rows = await self.claim(connection)
             if not rows:
                 return RelayResult(0, 0, 0)
@@ -117,30 +129,28 @@ class OutboxRelay:
             await self.mark(connection, published, failures)
         return RelayResult(len(rows), len(published), len(failures))
 
-    async def claim(self, connection: AsyncConnection) -> Sequence[Row[tuple[object, ...]]]:
-        result = await connection.execute(self._claim_sql, {"limit": self._batch_size})
-        return result.all()
+    async def claim(self, connection: asyncpg.Connection) -> Sequence[Row]:
+        rows: list[Row] = await connection.fetch(self._claim_sql, self._batch_size)
+        return rows
 
-    async def publish(
-        self, rows: Sequence[Row[tuple[object, ...]]]
-    ) -> tuple[list[Row[tuple[object, ...]]], dict[int, str]]:
+    async def publish(self, rows: Sequence[Row]) -> tuple[list[Row], dict[int, str]]:
         """Publish the claimed rows; subjects in parallel, each subject's rows in order."""
-        by_subject: dict[str, list[Row[tuple[object, ...]]]] = defaultdict(list)
+        by_subject: dict[str, list[Row]] = defaultdict(list)
         for row in rows:
-            by_subject[row.subject].append(row)
-        published: list[Row[tuple[object, ...]]] = []
+            by_subject[row["subject"]].append(row)
+        published: list[Row] = []
         failures: dict[int, str] = {}
 
-        async def publish_chain(chain: list[Row[tuple[object, ...]]]) -> None:
+        async def publish_chain(chain: list[Row]) -> None:
             for index, row in enumerate(chain):
                 try:
                     await self._publisher.publish(self._message(row))
                 except PublishFailed as exc:
-                    failures[row.position] = exc.reason
+                    failures[row["position"]] = exc.reason
                     reason = "unroutable" if exc.unroutable else "broker"
                     OUTBOX_FAILURES.labels(self._service, reason).inc()
                     for waiting in chain[index + 1 :]:
-                        failures[waiting.position] = f"waiting behind event {row.event_id}"
+                        failures[waiting["position"]] = f"waiting behind event {row['event_id']}"
                     return
                 published.append(row)
 
@@ -148,47 +158,27 @@ class OutboxRelay:
         return published, failures
 
     async def mark(
-        self,
-        connection: AsyncConnection,
-        published: Sequence[Row[tuple[object, ...]]],
-        failures: dict[int, str],
+        self, connection: asyncpg.Connection, published: Sequence[Row], failures: dict[int, str]
     ) -> None:
-        table = self._table
         if published:
-            await connection.execute(
-                update(table)
-                .where(table.c.position.in_([row.position for row in published]))
-                .values(published_at=datetime.now(UTC), attempts=table.c.attempts + 1)
-            )
+            await connection.execute(self._published_sql, [row["position"] for row in published])
             now = datetime.now(UTC)
             OUTBOX_PUBLISHED.labels(self._service).inc(len(published))
             lag = OUTBOX_LAG.labels(self._service)
             for row in published:
-                lag.observe((now - row.created_at).total_seconds())
+                lag.observe((now - row["created_at"]).total_seconds())
         if failures:
-            await connection.execute(
-                update(table)
-                .where(table.c.position == bindparam("p"))
-                .values(
-                    attempts=table.c.attempts + 1,
-                    last_error=bindparam("error"),
-                    next_attempt_at=text(
-                        f"now() + make_interval(secs => least({MAX_BACKOFF_SECONDS}, "
-                        "power(2, attempts)))"
-                    ),
-                ),
-                [{"p": position, "error": error} for position, error in failures.items()],
-            )
+            await connection.execute(self._failed_sql, list(failures), list(failures.values()))
 
-    def _message(self, row: Row[tuple[object, ...]]) -> OutgoingMessage:
+    def _message(self, row: Row) -> OutgoingMessage:
         return OutgoingMessage(
             exchange=self._exchange,
-            routing_key=row.type,
-            body=row.body.encode(),  # the JSONB text as stored: no decode and re-encode
+            routing_key=row["type"],
+            body=row["body"].encode(),  # the JSONB text as stored: no decode and re-encode
             content_type=STRUCTURED_CONTENT_TYPE,
-            message_id=row.event_id,
-            type=row.type,
-            timestamp=row.created_at,
+            message_id=row["event_id"],
+            type=row["type"],
+            timestamp=row["created_at"],
         )
 
     async def _listen(self, stop: asyncio.Event) -> None:

@@ -114,7 +114,14 @@ async def test_a_hearing_decided_on_an_item_cancelled_meanwhile_is_decided_again
     planner, sample_plan
 ):
     item_id = uuid.UUID(sample_plan["justice-for-khojaly-campaign"])
-    command = ScheduleHearing(item_id=item_id, **_march_12(), cleared=True)
+    command = ScheduleHearing(
+        item_id=item_id,
+        starts_at=datetime.fromisoformat("2026-03-12T11:00:00+04:00"),
+        ends_at=datetime.fromisoformat("2026-03-12T13:00:00+04:00"),
+        location="Hall 2",
+        allow_overlap=True,
+        cleared=True,
+    )
     uow = ItemCancelledAtCommit(planner, item_id)
 
     with pytest.raises(Conflict, match="is cancelled; no hearing can be scheduled"):
@@ -151,12 +158,3 @@ async def test_a_commit_on_rows_changed_meanwhile_writes_nothing(planner, sample
     assert status == "deferred"  # the other clerk's change, not ours
     assert outbox_after == outbox_before + 1  # only its event
 
-
-def _march_12() -> dict[str, object]:
-    return {
-        "starts_at": datetime.fromisoformat("2026-03-12T11:00:00+04:00"),
-        "ends_at": datetime.fromisoformat("2026-03-12T13:00:00+04:00"),
-        "title": {"en": "Hearing"},
-        "location": "Hall 2",
-        "allow_overlap": True,
-    }

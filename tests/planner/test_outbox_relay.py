@@ -63,8 +63,8 @@ def relay_of(
     planner: Planner, publisher: ConfirmingPublisher, batch_size: int = 500
 ) -> OutboxRelay:
     return OutboxRelay(
-        engine=planner.engine,
-        table=outbox,
+        database=planner.database,
+        schema="planner",
         publisher=publisher,
         exchange=planner.topology.events_exchange,
         service="planner",
@@ -81,8 +81,9 @@ async def test_a_relay_killed_between_publish_and_mark_loses_nothing(
     async with ProbeQueue(amqp_url, topology, "workplan.item.#") as probe:
         # The first relay claims and publishes, then dies before marking: its transaction
         # is rolled back, exactly as when the process is killed or the database drops it.
-        async with planner.engine.connect() as connection:
-            transaction = await connection.begin()
+        async with planner.database.connection() as connection:
+            transaction = connection.transaction()
+            await transaction.start()
             rows = await relay.claim(connection)
             published, failures = await relay.publish(rows)
             assert (len(published), failures) == (5, {})
