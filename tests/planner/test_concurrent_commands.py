@@ -157,4 +157,3 @@ async def test_a_commit_on_rows_changed_meanwhile_writes_nothing(planner, sample
         outbox_after = await connection.scalar(text("SELECT count(*) FROM planner.outbox"))
     assert status == "deferred"  # the other clerk's change, not ours
     assert outbox_after == outbox_before + 1  # only its event
-

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, or_, select, tuple_, update
+from sqlalchemy import (
+    BindParameter,
+    Text,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import TypeEngine
 
 from services.notifier.adapters.orm import (
     deliveries,
@@ -26,7 +41,6 @@ from services.notifier.adapters.orm import (
 from services.notifier.domain.deliveries import Delivery
 from services.notifier.domain.digests import DigestEntry
 from services.notifier.domain.inbox import Notification
-from services.notifier.domain.notices import Notice
 from services.notifier.domain.recipients import Recipient
 from services.notifier.domain.subscriptions import Candidate, MandatoryNotice, Subscription
 from services.notifier.domain.webhooks import WebhookEndpoint
@@ -77,7 +91,12 @@ class SqlSubscriptionRepository:
     async def delete(self, subscription: Subscription) -> None:
         await self._session.delete(subscription)
 
-    async def candidates(self, notice: Notice) -> list[Candidate]:
+    async def candidates(
+        self,
+        committees: Collection[str],
+        items: Collection[uuid.UUID],
+        organizations: Collection[str],
+    ) -> list[Candidate]:
         c = subscriptions.c
         statement = (
             select(Subscription, Recipient, WebhookEndpoint)
@@ -85,11 +104,11 @@ class SqlSubscriptionRepository:
             .outerjoin(WebhookEndpoint, webhook_endpoints.c.recipient_id == c.recipient_id)
             .where(
                 recipients.c.active.is_(True),
-                or_(c.committee.is_(None), c.committee == literal(notice.committee)),
-                or_(c.item_id.is_(None), c.item_id == literal(notice.item_id)),
+                or_(c.committee.is_(None), c.committee == any_(_texts("committees", committees))),
+                or_(c.item_id.is_(None), c.item_id == any_(_uuids("items", items))),
                 or_(
                     c.organization.is_(None),
-                    c.organization.in_(list(notice.organizations) or [""]),
+                    c.organization == any_(_texts("organizations", organizations)),
                 ),
             )
             .order_by(c.created_at, c.id)
@@ -531,3 +550,14 @@ class SqlItemClassifications:
             c.item_id.in_(list(set(item_ids))), c.classification == "restricted"
         )
         return set(await self._session.scalars(statement))
+
+
+def _texts(name: str, values: Collection[str]) -> BindParameter[Any]:
+    """An array parameter: the statement's text is the same however many values it holds."""
+    array: TypeEngine[Any] = ARRAY(Text)
+    return bindparam(name, sorted(values), type_=array)
+
+
+def _uuids(name: str, values: Collection[uuid.UUID]) -> BindParameter[Any]:
+    array: TypeEngine[Any] = ARRAY(PG_UUID(as_uuid=True))
+    return bindparam(name, sorted(values), type_=array)

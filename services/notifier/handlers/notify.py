@@ -30,7 +30,7 @@ from services.notifier.domain.messages import (
 )
 from services.notifier.domain.notices import Notice, notice_of, under_classification_rule
 from services.notifier.domain.recipients import Recipient
-from services.notifier.domain.subscriptions import MandatoryNotice, Route, route
+from services.notifier.domain.subscriptions import Candidate, MandatoryNotice, Route, route
 from services.notifier.handlers.ports import NoticeRenderer, Queued, UnitOfWork
 from shared.contract import CloudEvent, EventData
 from shared.contract.items import ItemSnapshot
@@ -107,11 +107,14 @@ class _BatchState:
         classifications: dict[uuid.UUID, tuple[str, int]],
         versions: dict[tuple[str, str], int],
         mandatory: Sequence[MandatoryNotice],
+        candidates: Sequence[Candidate],
     ) -> None:
         self.new = new
         self.classifications = classifications
         self.versions = versions
         self.mandatory = mandatory
+        self.candidates = candidates
+        """The subscriptions any event of the batch may concern, read once for all."""
         self.recorded: dict[uuid.UUID, tuple[str, int]] = {}
         self.advanced: dict[tuple[str, str], int] = {}
 
@@ -123,11 +126,14 @@ class _BatchState:
         new = await uow.record_events(events)
         item_ids = {item for _, data in batch if (item := _item_of(data)) is not None}
         subjects = {(event.source, event.subject) for event in events if event.subject}
+        committees = {data.committee for _, data in batch if data.committee is not None}
+        organizations = {code for _, data in batch for code in data.organizations}
         return cls(
             new,
             await uow.items.current(sorted(item_ids)) if item_ids else {},
             await uow.versions.lock(sorted(subjects)) if subjects else {},
             list(await uow.mandatory.all()),
+            await uow.subscriptions.candidates(committees, item_ids, organizations),
         )
 
     def first_time(self, event: CloudEvent) -> bool:
@@ -196,9 +202,8 @@ async def _notify_event(
     if notice.silent:
         return "applied"
     mandatory = any(rule.covers(notice) for rule in state.mandatory)
-    candidates = await uow.subscriptions.candidates(notice)
     texts = _Texts(notice, settings.links_base_url)
-    for chosen in route(notice, candidates, mandatory=mandatory):
+    for chosen in route(notice, state.candidates, mandatory=mandatory):
         await _notify(chosen, event, notice, texts, uow=uow, renderer=renderer, settings=settings)
     effects.extend(texts.queued)
     return "applied"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, Protocol, Self
@@ -18,7 +18,6 @@ from services.notifier.domain.deliveries import (
 from services.notifier.domain.digests import DigestEntry
 from services.notifier.domain.inbox import Notification
 from services.notifier.domain.messages import CalendarInvite, NoticeText
-from services.notifier.domain.notices import Notice
 from services.notifier.domain.recipients import Recipient
 from services.notifier.domain.subscriptions import (
     Candidate,
@@ -93,8 +92,15 @@ class SubscriptionRepository(Protocol):
     async def get(self, subscription_id: uuid.UUID) -> Subscription | None: ...
     async def find(self, recipient_id: uuid.UUID | None, page: Page) -> Sequence[Subscription]: ...
     async def delete(self, subscription: Subscription) -> None: ...
-    async def candidates(self, notice: Notice) -> list[Candidate]:
-        """Subscriptions whose committee, item and organisation filters admit the notice."""
+    async def candidates(
+        self,
+        committees: Collection[str],
+        items: Collection[uuid.UUID],
+        organizations: Collection[str],
+    ) -> list[Candidate]:
+        """Subscriptions of active recipients whose committee, item and organisation filters
+        admit one of these (or have none): those of a batch of notices, read once; which of
+        them admit a given notice, :func:`route` says."""
 
     async def mute_digests(self, recipient_id: uuid.UUID) -> int: ...
 
