@@ -10,8 +10,10 @@ library than in PostgreSQL. Where a service writes SQL itself, it runs it on thi
 - a connection handed back is not reset with a round trip (the pool's default runs
   ``RESET ALL``, ``UNLISTEN`` …): nothing here changes session state, and a connection
   handed back inside a transaction is still rolled back;
-- every connection names the service and plans with the real values
-  (``plan_cache_mode=force_custom_plan``, as :func:`shared.db.engine.create_engine`).
+- every connection names the service; PostgreSQL chooses between generic and custom plans
+  as it does by default (``plan_cache_mode=auto``): the statements here look rows up by
+  key and write them, where a generic plan is as good and saves planning each time (the
+  archive's searches, where it is not, run on the SQLAlchemy engine with custom plans).
 """
 
 from __future__ import annotations
@@ -80,10 +82,10 @@ class Database:
                     min_size=1,
                     max_size=self._size,
                     init=_json_codecs,
-                    reset=_keep_session,
+                    reset=keep_session,
                     server_settings={
                         "application_name": self._application_name,
-                        "plan_cache_mode": "force_custom_plan",
+                        "plan_cache_mode": "auto",
                     },
                 )
             return self._pool
@@ -108,5 +110,5 @@ def _as_text(value: object) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-async def _keep_session(_connection: asyncpg.Connection) -> None:
+async def keep_session(_connection: asyncpg.Connection) -> None:
     """Nothing to reset: an open transaction was already rolled back by asyncpg."""

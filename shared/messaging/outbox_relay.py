@@ -103,6 +103,8 @@ class OutboxRelay:
         listener = asyncio.create_task(self._listen(stop), name=f"{self._service}-outbox-listen")
         try:
             while not stop.is_set():
+                # cleared before the pass: a commit notified during it wakes the next at once
+                self._wake.clear()
                 try:
                     result = await self.run_once()
                 except Exception:  # database down or a bug: log it, keep relaying
@@ -110,7 +112,6 @@ class OutboxRelay:
                     result = RelayResult(0, 0, 0)
                 if result.claimed >= self._batch_size and result.failed == 0:
                     continue
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self._poll_interval):
                         await _first_of(self._wake, stop)

@@ -1,11 +1,15 @@
-"""The batched writer: inbox, log and read models of many events in one transaction.
+"""The batched writer: inbox, log and read models of many events in one statement.
 
-Written with asyncpg directly (arrays passed to ``unnest``, one round trip per table), so
-a batch of a few hundred events costs a few milliseconds. The search document is built
-by PostgreSQL from the text :mod:`services.archive.domain.records` prepared: the folded
-text with the ``simple`` configuration, and English and Russian text also with their
-stemmers; titles weigh A, the rest B. Read models take their snapshot and search
-document from the log row of the event they apply.
+Written with asyncpg directly (arrays passed to ``unnest``), so a batch of a few hundred
+events costs a few milliseconds, and a batch of one a single round trip: the inbox rows,
+the log rows, the read models and the organisations' counts are one statement of
+data-modifying ``WITH`` queries, atomic by itself (no ``BEGIN``/``COMMIT``); the read
+models and counts take what they need from the log rows that statement wrote
+(``RETURNING``), so a repeat changes nothing. The search document is built by PostgreSQL
+from the text :mod:`services.archive.domain.records` prepared: the folded text with the
+``simple`` configuration, and English and Russian text also with their stemmers; titles
+weigh A, the rest B. Read models take their snapshot and search document from the log
+row of the event they apply.
 """
 
 from __future__ import annotations
@@ -20,10 +24,14 @@ import asyncpg
 from services.archive.adapters.orm import NO_ITEM
 from services.archive.domain.projections import Projection
 from services.archive.domain.records import ArchivedEvent
+from shared.db.pool import keep_session
 
 log = logging.getLogger(__name__)
 
 SERVER_SETTINGS = {"application_name": "archive-ingest", "plan_cache_mode": "force_custom_plan"}
+"""For a rebuild: its statements run once each, over the whole log."""
+INGEST_SETTINGS = {"application_name": "archive-ingest", "plan_cache_mode": "auto"}
+"""For ingest: one statement run over and over, on a few rows, best planned once."""
 DEADLOCK_RETRIES = 5
 
 SEARCH_DOCUMENT = """
@@ -35,8 +43,8 @@ SEARCH_DOCUMENT = """
     || setweight(to_tsvector('russian', b.body_ru), 'B')
 """
 
-APPEND = f"""
-WITH batch AS (
+_LOGGED = f"""
+batch AS (
     SELECT * FROM unnest(
         $1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[],
         $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
@@ -53,7 +61,8 @@ fresh AS (
     SELECT source, event_id, type FROM batch ORDER BY source, event_id
     ON CONFLICT DO NOTHING
     RETURNING source, event_id
-)
+),
+logged AS (
 INSERT INTO archive.events (
     time, source, event_id, type, subject, sequence, known, mode, committee, session,
     organizations, classification, item_id, envelope, search
@@ -64,8 +73,8 @@ SELECT
     b.classification, b.item_id, b.envelope::json, {SEARCH_DOCUMENT}
 FROM batch b JOIN fresh f ON f.source = b.source AND f.event_id = b.event_id
 ORDER BY b.ord
-RETURNING source, event_id, time, position
-"""  # noqa: S608 - no input is formatted in, only the constant search expression
+RETURNING source, event_id, time, position, envelope, search
+)"""  # noqa: S608 - no input is formatted in, only the constant search expression
 
 _PROJECTED = """
     SELECT * FROM unnest(
@@ -88,9 +97,25 @@ _COMMON_VALUES = (
     "coalesce((e.envelope -> 'data')::jsonb, '{}'::jsonb), p.event_type, p.time, p.position, "
     "e.search"
 )
+_REPLAYED = f"({_PROJECTED}) p JOIN archive.events e ON e.time = p.time AND e.position = p.position"
+"""Projections of events read back from the log (a rebuild): joined to their log rows."""
+
+_INGESTED_PROJECTIONS = """
+projected AS (
+    SELECT p.*, e.time, e.position FROM unnest(
+        $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::bigint[],
+        $27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[],
+        $33::uuid[], $34::timestamptz[], $35::timestamptz[], $36::text[]
+    ) AS p(
+        event_source, event_id, kind, key, source, version, committee, session, status,
+        category, classification, organizations, item_id, starts_at, ends_at, event_type
+    )
+    JOIN logged e ON e.source = p.event_source AND e.event_id = p.event_id
+)"""
+"""Projections of the events this statement logged (a repeat is not logged, so not applied)."""
 
 
-def _upsert(table: str, key_columns: str, key_values: str, extra: dict[str, str]) -> str:
+def _upsert(table: str, key_columns: str, key_values: str, extra: dict[str, str], rows: str) -> str:
     columns = f"{key_columns}, {_COMMON_COLUMNS}, {', '.join(extra)}"
     values = f"{key_values}, {_COMMON_VALUES}, {', '.join(extra.values())}"
     updated = [*_COMMON_COLUMNS.split(", "), *extra]
@@ -98,8 +123,7 @@ def _upsert(table: str, key_columns: str, key_values: str, extra: dict[str, str]
     return f"""
     INSERT INTO archive.{table} AS t ({columns})
     SELECT {values}
-    FROM ({_PROJECTED}) p
-    JOIN archive.events e ON e.time = p.time AND e.position = p.position
+    FROM {rows}
     ORDER BY {key_values}
     ON CONFLICT ({key_columns}) DO UPDATE SET {assignments}
     WHERE t.version < excluded.version
@@ -107,35 +131,67 @@ def _upsert(table: str, key_columns: str, key_values: str, extra: dict[str, str]
     """  # noqa: S608 - table and column names are constants of this module
 
 
-UPSERTS = {
-    "item": _upsert("items", "item_id", "p.key::uuid", {"category": "p.category"}),
-    "hearing": _upsert(
-        "hearings",
-        "hearing_id",
-        "p.key::uuid",
-        {"item_id": "p.item_id", "starts_at": "p.starts_at", "ends_at": "p.ends_at"},
-    ),
-    "meeting": _upsert(
-        "meetings",
-        "source, meeting_id",
-        "p.source, p.key",
-        {"item_id": "p.item_id", "held_at": "p.starts_at"},
-    ),
-}
+def _upserts(rows: dict[str, str]) -> dict[str, str]:
+    """The read-model upsert of each kind, of the projected ``rows`` of that kind."""
+    return {
+        "item": _upsert(
+            "items", "item_id", "p.key::uuid", {"category": "p.category"}, rows["item"]
+        ),
+        "hearing": _upsert(
+            "hearings",
+            "hearing_id",
+            "p.key::uuid",
+            {"item_id": "p.item_id", "starts_at": "p.starts_at", "ends_at": "p.ends_at"},
+            rows["hearing"],
+        ),
+        "meeting": _upsert(
+            "meetings",
+            "source, meeting_id",
+            "p.source, p.key",
+            {"item_id": "p.item_id", "held_at": "p.starts_at"},
+            rows["meeting"],
+        ),
+    }
 
-COUNT_ORGANIZATIONS = """
-INSERT INTO archive.organizations AS t (
-    code, item_id, classification, first_event_at, last_event_at, events
+
+UPSERTS = _upserts(dict.fromkeys(("item", "hearing", "meeting"), _REPLAYED))
+"""For a rebuild: one statement per kind."""
+
+_COUNTED_ORGANIZATIONS = """
+counted AS (
+    INSERT INTO archive.organizations AS t (
+        code, item_id, classification, first_event_at, last_event_at, events
+    )
+    SELECT o.code, o.item_id, o.classification, min(e.time), max(e.time), count(*)
+    FROM unnest($37::text[], $38::uuid[], $39::text[], $40::text[], $41::text[])
+        AS o(code, item_id, classification, event_source, event_id)
+    JOIN logged e ON e.source = o.event_source AND e.event_id = o.event_id
+    GROUP BY o.code, o.item_id, o.classification ORDER BY o.code, o.item_id, o.classification
+    ON CONFLICT (code, item_id, classification) DO UPDATE SET
+        first_event_at = least(t.first_event_at, excluded.first_event_at),
+        last_event_at = greatest(t.last_event_at, excluded.last_event_at),
+        events = t.events + excluded.events
+)"""
+"""Each new event counted for every organisation it names (a repeat is not counted)."""
+
+_INGESTED_UPSERTS = _upserts(
+    {
+        kind: "projected p JOIN logged e ON e.source = p.event_source AND e.event_id = p.event_id"
+        f" WHERE p.kind = '{kind}'"
+        for kind in ("item", "hearing", "meeting")
+    }
 )
-SELECT code, item_id, classification, min(time), max(time), count(*)
-FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[])
-    AS o(code, item_id, classification, time)
-GROUP BY code, item_id, classification ORDER BY code, item_id, classification
-ON CONFLICT (code, item_id, classification) DO UPDATE SET
-    first_event_at = least(t.first_event_at, excluded.first_event_at),
-    last_event_at = greatest(t.last_event_at, excluded.last_event_at),
-    events = t.events + excluded.events
-"""
+
+INGEST = f"""
+WITH {_LOGGED},
+{_INGESTED_PROJECTIONS},
+items AS ({_INGESTED_UPSERTS["item"]}),
+hearings AS ({_INGESTED_UPSERTS["hearing"]}),
+meetings AS ({_INGESTED_UPSERTS["meeting"]}),
+{_COUNTED_ORGANIZATIONS}
+SELECT source, event_id FROM logged
+"""  # noqa: S608 - built from the constants of this module
+"""A whole batch in one statement: inbox, log, read models, organisations' counts."""
 
 
 class SqlArchiveWriter:
@@ -152,7 +208,8 @@ class SqlArchiveWriter:
             self._dsn,
             min_size=1,
             max_size=self._pool_size,
-            server_settings=SERVER_SETTINGS,
+            server_settings=INGEST_SETTINGS,
+            reset=keep_session,  # no round trip per batch to reset what nothing changed
         )
 
     async def close(self) -> None:
@@ -171,42 +228,22 @@ class SqlArchiveWriter:
     ) -> set[tuple[str, str]]:
         """Write the events not seen before and apply the projections; returns the new keys."""
         await self._ensure_partitions(record.time for record in records)
+        arguments = [
+            *_log_columns(records),
+            *_ingested_projection_columns(projections),
+            *_organization_columns(records),
+        ]
         for attempt in range(DEADLOCK_RETRIES):
             try:
-                async with self.pool.acquire() as connection, connection.transaction():
-                    return await self._append(connection, records, projections)
+                async with self.pool.acquire() as connection:
+                    rows = await connection.fetch(INGEST, *arguments)
+                return {(row["source"], row["event_id"]) for row in rows}
             except asyncpg.DeadlockDetectedError:
                 if attempt == DEADLOCK_RETRIES - 1:
                     raise
                 log.info("deadlock between archive batches; retrying")
                 await asyncio.sleep(0.01 * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover
-
-    async def _append(
-        self,
-        connection: asyncpg.Connection,
-        records: Sequence[ArchivedEvent],
-        projections: Sequence[Projection],
-    ) -> set[tuple[str, str]]:
-        rows = await connection.fetch(APPEND, *_log_columns(records))
-        logged = {(row["source"], row["event_id"]): (row["time"], row["position"]) for row in rows}
-        applied = [
-            (projection, *logged[projection.event_key])
-            for projection in projections
-            if projection.event_key in logged
-        ]
-        await apply_projections(connection, applied)
-        by_key = {record.key: record for record in records}
-        columns: tuple[list[object], ...] = ([], [], [], [])
-        for key in logged:
-            record = by_key[key]
-            for code in record.organizations:
-                values = (code, record.item_id or NO_ITEM, record.classification, record.time)
-                for column, value in zip(columns, values, strict=True):
-                    column.append(value)
-        if columns[0]:
-            await connection.execute(COUNT_ORGANIZATIONS, *columns)
-        return set(logged)
 
     async def _ensure_partitions(self, times: Iterable[datetime]) -> None:
         missing = {}
@@ -257,6 +294,48 @@ def _log_columns(records: Sequence[ArchivedEvent]) -> list[list[object]]:
         )
         for column, value in zip(columns, values, strict=True):
             column.append(value)
+    return columns
+
+
+def _ingested_projection_columns(projections: Sequence[Projection]) -> list[list[object]]:
+    columns: list[list[object]] = [[] for _ in range(16)]
+    for projection in projections:
+        values = (
+            *projection.event_key,
+            projection.kind,
+            projection.key,
+            projection.source,
+            projection.version,
+            projection.committee,
+            projection.session,
+            projection.status,
+            projection.category,
+            projection.classification,
+            " ".join(projection.organizations),
+            projection.item_id,
+            projection.starts_at,
+            projection.ends_at,
+            projection.event_type,
+        )
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    return columns
+
+
+def _organization_columns(records: Sequence[ArchivedEvent]) -> list[list[object]]:
+    """One row per organisation an event names (counted if the event is new)."""
+    columns: list[list[object]] = [[], [], [], [], []]
+    for record in records:
+        for code in record.organizations:
+            values = (
+                code,
+                record.item_id or NO_ITEM,
+                record.classification,
+                record.source,
+                record.event_id,
+            )
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)
     return columns
 
 
