@@ -17,6 +17,7 @@ from shared.db.engine import asyncpg_dsn, create_engine
 from shared.db.pool import Database
 from shared.db.retention import RetentionSweeper
 from shared.messaging.dead_letters import DeadLetterSender
+from shared.messaging.outbox_handoff import OutboxHandoff
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.publisher_policy import PublisherPolicy, configured_policy
@@ -44,10 +45,12 @@ class Planner:
     """The outbox relay, on a thread and event loop of its own (off the API's loop)."""
     dead_letters: DeadLetterSender
     retention: RetentionSweeper
+    handoff: OutboxHandoff
+    """Committed outbox rows, from the unit of work straight to the relay."""
     source: str = PLANNER_SOURCE
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.database, source=self.source)
+        return SqlUnitOfWork(self.database, source=self.source, handoff=self.handoff)
 
     async def close(self) -> None:
         await self.database.close()
@@ -61,6 +64,8 @@ def bootstrap(settings: PlannerSettings) -> Planner:
     publisher = ConfirmingPublisher(
         settings.amqp_url.get_secret_value(), timeout=settings.publish_timeout, app_id=SERVICE
     )
+    # a handed row is the relay's while a publish may take; then any relay may claim it
+    handoff = OutboxHandoff(grace_seconds=settings.publish_timeout + 1)
     return Planner(
         settings=settings,
         database=Database(database_url, application_name=SERVICE, size=settings.database_pool_size),
@@ -68,7 +73,7 @@ def bootstrap(settings: PlannerSettings) -> Planner:
         publisher=publisher,
         topology=topology,
         policy=configured_policy(settings),
-        relay=on_own_loop(f"{SERVICE}-outbox-relay", lambda: _relay(settings, topology)),
+        relay=on_own_loop(f"{SERVICE}-outbox-relay", lambda: _relay(settings, topology, handoff)),
         dead_letters=DeadLetterSender(publisher, topology, SERVICE),
         retention=RetentionSweeper(
             engine,
@@ -76,16 +81,17 @@ def bootstrap(settings: PlannerSettings) -> Planner:
             outbox_days=settings.outbox_retention_days,
             inbox_days=settings.inbox_retention_days,
         ),
+        handoff=handoff,
     )
 
 
 def _relay(
-    settings: PlannerSettings, topology: Topology
+    settings: PlannerSettings, topology: Topology, handoff: OutboxHandoff
 ) -> tuple[Worker, Callable[[], Awaitable[None]]]:
     """The relay with a connection (and its LISTEN connection) and a publisher of its own
     loop."""
     database_url = settings.database_url.get_secret_value()
-    database = Database(database_url, application_name=f"{SERVICE}-relay", size=1)
+    database = Database(database_url, application_name=f"{SERVICE}-relay", size=2)
     publisher = ConfirmingPublisher(
         settings.amqp_url.get_secret_value(), timeout=settings.publish_timeout, app_id=SERVICE
     )
@@ -110,7 +116,11 @@ def _relay(
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(1.0):
                         await stop.wait()
-        await relay.run(stop)
+        handoff.attach(asyncio.get_running_loop(), relay.receive)
+        try:
+            await relay.run(stop)
+        finally:
+            handoff.detach()
 
     async def close() -> None:
         await publisher.close()

@@ -2,7 +2,9 @@
 
 :class:`shared.messaging.outbox_relay.OutboxRelay` later publishes them with confirms and
 marks them sent. A ``NOTIFY <schema>_outbox`` trigger (created by each service's migration,
-see :func:`notify_trigger_sql`) wakes the relays as soon as a transaction commits.
+see :func:`notify_trigger_sql`) wakes the relays as soon as a transaction commits; rows a
+process hands straight to its own relay at the commit wake none
+(:func:`claimable_notify_sql`, :mod:`shared.messaging.outbox_handoff`).
 """
 
 from __future__ import annotations
@@ -91,6 +93,31 @@ def notify_trigger_sql(schema: str) -> tuple[list[str], list[str]]:
         f"DROP FUNCTION {schema}.outbox_notify()",
     ]
     return upgrade, downgrade
+
+
+def claimable_notify_sql(schema: str) -> list[str]:
+    """Statements replacing the trigger of :func:`notify_trigger_sql` with one that NOTIFYs
+    only when an inserted row may be claimed now: a row handed to its process's relay at
+    the commit (``next_attempt_at`` later) needs no relay woken to claim it."""
+    channel = notify_channel(schema)
+    return [
+        f"DROP TRIGGER outbox_notify ON {schema}.outbox",
+        f"""
+        CREATE OR REPLACE FUNCTION {schema}.outbox_notify() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM inserted WHERE next_attempt_at <= now()) THEN
+                PERFORM pg_notify('{channel}', '');
+            END IF;
+            RETURN NULL;
+        END $$
+        """,  # noqa: S608 - the schema and channel are constants of the service
+        f"""
+        CREATE TRIGGER outbox_notify AFTER INSERT ON {schema}.outbox
+        REFERENCING NEW TABLE AS inserted
+        FOR EACH STATEMENT EXECUTE FUNCTION {schema}.outbox_notify()
+        """,
+    ]
 
 
 class OutboxWriter:

@@ -10,6 +10,9 @@
   drop the duplicate.
 - Its SQL runs on asyncpg itself (a pool of its own, on its own event loop): one pass is
   ``BEGIN``, the claim, the publishes, one ``UPDATE`` and ``COMMIT``.
+- Rows handed over by a commit of its own process (:meth:`receive`,
+  :mod:`shared.messaging.outbox_handoff`) it publishes at once, without a claim, and
+  marks sent with one ``UPDATE``; one that fails is left to the claim, with its back-off.
 """
 
 from __future__ import annotations
@@ -65,6 +68,9 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._wake = asyncio.Event()
+        self._handed: list[Row] = []
+        self._handed_ready = asyncio.Event()
+        self._marking: set[asyncio.Task[None]] = set()
         self._claim_sql = f"""
             WITH claimed AS (
                 SELECT position, event_id, subject, type, body::text AS body, created_at, attempts
@@ -85,7 +91,7 @@ class OutboxRelay:
             """  # noqa: S608 - the schema is a constant of the service, not input
         self._published_sql = f"""
             UPDATE {schema}.outbox SET published_at = clock_timestamp(), attempts = attempts + 1
-            WHERE position = ANY($1::bigint[])
+            WHERE position = ANY($1::bigint[]) AND published_at IS NULL
             """  # noqa: S608
         self._failed_sql = f"""
             UPDATE {schema}.outbox o SET
@@ -98,9 +104,15 @@ class OutboxRelay:
             """  # noqa: S608
         self._channel = notify_channel(schema)
 
+    def receive(self, rows: list[Row]) -> None:
+        """Committed rows handed over by this process (called on the relay's loop)."""
+        self._handed.extend(rows)
+        self._handed_ready.set()
+
     async def run(self, stop: asyncio.Event) -> None:
         """Relay until ``stop`` is set; survives database and broker outages."""
         listener = asyncio.create_task(self._listen(stop), name=f"{self._service}-outbox-listen")
+        handed = asyncio.create_task(self._relay_handed(stop), name=f"{self._service}-handed")
         try:
             while not stop.is_set():
                 # cleared before the pass: a commit notified during it wakes the next at once
@@ -119,6 +131,36 @@ class OutboxRelay:
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await listener
+            await handed
+
+    async def _relay_handed(self, stop: asyncio.Event) -> None:
+        """Publish the rows handed over, as they come; mark them sent in the background."""
+        stopping = asyncio.create_task(stop.wait())
+        stopping.add_done_callback(lambda _: self._handed_ready.set())
+        while not stop.is_set():
+            await self._handed_ready.wait()
+            self._handed_ready.clear()
+            rows, self._handed = self._handed, []
+            if not rows:
+                continue
+            try:
+                published, failures = await self.publish(rows)
+            except Exception:  # a bug: the claim will publish them after their grace
+                log.exception("publishing handed outbox rows failed")
+                continue
+            task = asyncio.create_task(self._mark_handed(published, failures))
+            self._marking.add(task)
+            task.add_done_callback(self._marking.discard)
+        stopping.cancel()
+        if self._marking:
+            await asyncio.wait(set(self._marking))
+
+    async def _mark_handed(self, published: list[Row], failures: dict[int, str]) -> None:
+        try:
+            async with self._database.connection() as connection:
+                await self.mark(connection, published, failures)
+        except Exception:  # the claim will publish them again after their grace: duplicates
+            log.exception("marking handed outbox rows failed; they will be claimed again")
 
     async def run_once(self) -> RelayResult:
         """One claim → publish → mark pass, in one transaction."""

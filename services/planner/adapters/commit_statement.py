@@ -10,7 +10,9 @@ no lock needs no ``BEGIN`` or ``COMMIT`` either:
    meanwhile makes the whole statement write nothing; the caller reads again and decides
    again (:func:`services.planner.handlers.retries.retried`).
 2. **Writes**, each only when every check passed: new rows, changed rows (every column;
-   ``updated_at = now()``), and the outbox rows of the events recorded, in order.
+   ``updated_at = now()``), and the outbox rows of the events recorded, in order; it
+   answers with them, for the unit of work to hand to the relay
+   (:mod:`shared.messaging.outbox_handoff`).
 
 Rows go in as one JSON array per table and kind of write
 (``jsonb_populate_recordset``), so the text of the statement depends only on which
@@ -48,6 +50,7 @@ class CommitStatement:
     _arguments: list[Any] = field(default_factory=list)
     _checks: list[str] = field(default_factory=list)
     _writes: list[_Write] = field(default_factory=list)
+    _outbox: _Write | None = None
 
     def check(self, record: RecordType[Any], rows: Sequence[dict[str, Any]], *, lock: str) -> None:
         """``rows`` (key columns and ``xmin``) must be unchanged; locked ``FOR lock``."""
@@ -89,35 +92,63 @@ class CommitStatement:
             )
         )
 
-    def outbox(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Events in the order given (their positions in the outbox follow it)."""
+    def outbox(self, rows: Sequence[dict[str, Any]], *, handed_for: float | None) -> None:
+        """Events in the order given (their positions in the outbox follow it).
+
+        ``handed_for``: the rows will be handed to this process's relay, which they are
+        left to for these seconds (``next_attempt_at``) — each that is the oldest pending
+        event of its subject; the others any relay may claim at once, in order. The
+        statement answers with the rows written and whether each is ``handed``.
+        """
         if not rows:
             return
         columns = ", ".join(OUTBOX_COLUMNS)
-        self._writes.append(
-            _Write(
-                f"INSERT INTO {self.outbox_table} ({columns}) SELECT {columns} FROM "
-                f"jsonb_populate_recordset(NULL::{self.outbox_table}, {self._argument(rows)}) "
-                "WITH ORDINALITY",
-                tail=" ORDER BY ordinality",
+        table = self.outbox_table
+        given = f"jsonb_populate_recordset(NULL::{table}, {self._argument(rows)})"
+        if handed_for is None:
+            due = "now()"
+        else:
+            waiting = (
+                f"SELECT 1 FROM {table} o WHERE o.subject = r.subject AND o.published_at IS NULL"
             )
+            grace = self._argument(handed_for, "float8")
+            due = (
+                f"CASE WHEN EXISTS ({waiting}) THEN now() "
+                f"ELSE clock_timestamp() + make_interval(secs => {grace}) END"
+            )
+        self._outbox = _Write(
+            f"INSERT INTO {table} ({columns}, next_attempt_at) "
+            f"SELECT {', '.join(f'r.{c}' for c in OUTBOX_COLUMNS)}, {due} "
+            f"FROM {given} WITH ORDINALITY AS r",
+            tail=" ORDER BY r.ordinality RETURNING position, event_id, subject, type, "
+            "body::text AS body, created_at, next_attempt_at > now() AS handed",
         )
 
     @property
     def empty(self) -> bool:
-        return not self._writes
+        return not self._writes and self._outbox is None
 
     def sql(self) -> tuple[str, list[Any]]:
-        """The statement, which answers whether every check passed (and so it wrote)."""
+        """The statement. It answers whether every check passed (``ok``, and so it wrote),
+        with the outbox rows it wrote, one per row (or one row without them)."""
         ctes = list(self._ctes)
-        if self._checks:
-            ctes.append(f"checked AS (SELECT {' AND '.join(self._checks)} AS ok)")
         checked = bool(self._checks)
+        if checked:
+            ctes.append(f"checked AS (SELECT {' AND '.join(self._checks)} AS ok)")
+        else:
+            ctes.append("checked AS (SELECT true AS ok)")
         for index, write in enumerate(self._writes):
             ctes.append(f"write_{index} AS ({write.sql(checked=checked)})")
-        answer = "SELECT ok FROM checked" if self._checks else "SELECT true AS ok"
+        if self._outbox is None:
+            answer = "SELECT ok FROM checked"
+        else:
+            ctes.append(f"outbox_rows AS ({self._outbox.sql(checked=checked)})")
+            answer = (
+                "SELECT c.ok, o.* FROM checked c LEFT JOIN outbox_rows o ON true "
+                "ORDER BY o.position"
+            )
         return f"WITH {', '.join(ctes)} {answer}", self._arguments
 
-    def _argument(self, value: object) -> str:
+    def _argument(self, value: object, kind: str = "jsonb") -> str:
         self._arguments.append(value)
-        return f"${len(self._arguments)}::jsonb"
+        return f"${len(self._arguments)}::{kind}"

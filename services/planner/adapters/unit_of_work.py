@@ -7,7 +7,9 @@ remembered as read. :meth:`SqlUnitOfWork.commit` sends one statement
 (:class:`~services.planner.adapters.commit_statement.CommitStatement`) that checks every
 row read is unchanged, inserts the new aggregates, updates the changed ones and writes
 the recorded events to the outbox; a row changed meanwhile raises
-:class:`~services.planner.handlers.ports.ChangedMeanwhile` and nothing is written.
+:class:`~services.planner.handlers.ports.ChangedMeanwhile` and nothing is written. The
+outbox rows written are handed to the relay of this process, which publishes them at once
+(:mod:`shared.messaging.outbox_handoff`).
 
 A command that takes no lock (scheduling a hearing, say) makes its reads and that one
 statement: no ``BEGIN``, no ``COMMIT``, no lock held between round trips.
@@ -36,6 +38,7 @@ from services.planner.handlers.ports import ChangedMeanwhile
 from shared.contract import CloudEvent, new_event
 from shared.contract.amqp_binding import MAX_BODY_BYTES
 from shared.db.pool import CONNECTION_LOST, Database
+from shared.messaging.outbox_handoff import OutboxHandoff
 from shared.observability.tracing import current_traceparent
 
 A = TypeVar("A")
@@ -56,9 +59,13 @@ class _Read:
 
 
 class SqlUnitOfWork:
-    def __init__(self, database: Database, *, source: str) -> None:
+    def __init__(
+        self, database: Database, *, source: str, handoff: OutboxHandoff | None = None
+    ) -> None:
         self._database = database
         self._source = source
+        self._handoff = handoff
+        """Where the committed outbox rows go at once: the relay of this process."""
         self._connection: asyncpg.Connection | None = None
 
     async def __aenter__(self) -> Self:
@@ -159,19 +166,22 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         statement = self._statement()
+        written: list[asyncpg.Record] = []
         if not statement.empty:
             sql, arguments = statement.sql()
             connection = self._connection or await self._connect()
             try:
-                ok = await connection.fetchval(sql, *arguments)
+                written = await connection.fetch(sql, *arguments)
             except asyncpg.DeadlockDetectedError as exc:  # two commands locked in turn
                 raise ChangedMeanwhile(str(exc)) from exc
-            if not ok:
+            if not written[0]["ok"]:
                 raise ChangedMeanwhile("a row this change relied on was changed meanwhile")
         if self._transaction is not None:
             await self._transaction.commit()
             self._transaction = None
         self._after_commit()
+        if self._handoff is not None:
+            self._handoff.hand_over([row for row in written if row.get("handed")])
 
     async def seen_before(self, event: CloudEvent) -> bool:
         await self.begin()
@@ -205,7 +215,12 @@ class SqlUnitOfWork:
         for record in WRITE_ORDER:
             statement.insert(record, [record.values(a) for r, a in self._added if r is record])
             statement.update(record, changed.get(record.table, []))
-        statement.outbox([_outbox_row(event) for event in self._events()])
+        statement.outbox(
+            [_outbox_row(event) for event in self._events()],
+            handed_for=(
+                self._handoff.grace_seconds if self._handoff and self._handoff.attached else None
+            ),
+        )
         return statement
 
     def _events(self) -> list[CloudEvent]:
