@@ -3,18 +3,22 @@
 Tokens we mint are HS256, signed with ``WORKPLAN_JWT_SECRET``; tokens of an OIDC issuer
 (``WORKPLAN_OIDC_ISSUER`` + ``WORKPLAN_OIDC_JWKS_URL``) are verified against its JWKS.
 Scopes are the space-separated ``scope`` claim (RFC 8693), e.g. ``planner:write``.
+
+PyJWT verifies HS256 with the standard library alone, but loads ``cryptography`` whenever
+it is installed (~10 MB in every service process, for public keys no service uses unless
+an OIDC issuer is configured): :func:`pyjwt` loads it only then.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-import jwt
+from types import ModuleType
 
 from shared.settings import WorkplanSettings
 
@@ -29,6 +33,22 @@ SCOPES = {
     "notifier:admin": "manage recipients, subscriptions, webhooks and deliveries",
     "notifier:restricted": "see deliveries of restricted notices in the delivery log",
 }
+
+
+def pyjwt(*, public_keys: bool = False) -> ModuleType:
+    """PyJWT; with ``cryptography`` only for ``public_keys`` (RS/ES/PS tokens of an OIDC
+    issuer). Without, it is PyJWT as installed without its ``crypto`` extra, which verifies
+    and signs HS256 (the first import decides, for the whole process)."""
+    if public_keys or "jwt" in sys.modules or "cryptography" in sys.modules:
+        import jwt  # noqa: PLC0415
+
+        return jwt
+    sys.modules["cryptography"] = None  # type: ignore[assignment]  # "not installed"
+    try:
+        import jwt  # noqa: PLC0415
+    finally:
+        del sys.modules["cryptography"]
+    return jwt
 
 
 class InvalidToken(Exception):
@@ -66,7 +86,8 @@ def mint_token(
         "exp": now + ttl,
         "jti": str(uuid.uuid4()),
     }
-    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
+    token: str = pyjwt().encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
+    return token
 
 
 class TokenVerifier:
@@ -85,7 +106,12 @@ class TokenVerifier:
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
         self._oidc_issuer = settings.oidc_issuer
-        self._jwks = jwt.PyJWKClient(settings.oidc_jwks_url) if settings.oidc_jwks_url else None
+        self._jwt = pyjwt(public_keys=settings.oidc_jwks_url is not None)
+        if settings.oidc_jwks_url and not self._jwt.algorithms.has_crypto:
+            raise RuntimeError("an OIDC issuer's tokens need the cryptography package")
+        self._jwks = (
+            self._jwt.PyJWKClient(settings.oidc_jwks_url) if settings.oidc_jwks_url else None
+        )
         self._known: dict[str, tuple[Principal, float]] = {}
 
     async def verify(self, token: str) -> Principal:
@@ -103,6 +129,7 @@ class TokenVerifier:
 
     async def _verify(self, token: str) -> tuple[Principal, float]:
         try:
+            jwt = self._jwt
             header = jwt.get_unverified_header(token)
             algorithm = header.get("alg")
             if algorithm == "HS256":
@@ -126,7 +153,7 @@ class TokenVerifier:
                 )
             else:
                 raise InvalidToken(f"token algorithm {algorithm!r} is not accepted")
-        except jwt.PyJWTError as exc:
+        except self._jwt.PyJWTError as exc:
             raise InvalidToken(str(exc)) from exc
         scope = claims.get("scope", "")
         scopes = scope.split() if isinstance(scope, str) else []
