@@ -26,6 +26,7 @@ from services.planner.bootstrap import bootstrap
 from services.planner.settings import PlannerSettings
 from shared.contract import new_event
 from shared.contract.items import ItemCreated
+from shared.db.engine import create_engine
 from shared.db.outbox import OutboxWriter
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.publisher import ConfirmingPublisher
@@ -68,6 +69,7 @@ async def main(events: int, relays: int, batch: int) -> None:
         database_url=SecretStr(url), broker_prefix=f"bench-{run}", relay_batch_size=batch
     )
     planner = bootstrap(settings)
+    engine = create_engine(url, application_name="bench")
     amqp = settings.amqp_url.get_secret_value()
     broker = await aio_pika.connect(amqp)
     try:
@@ -83,7 +85,7 @@ async def main(events: int, relays: int, batch: int) -> None:
         writer = OutboxWriter(outbox)
         started = time.perf_counter()
         for offset in range(0, events, 1000):
-            async with planner.engine.begin() as connection:
+            async with engine.begin() as connection:
                 await writer.add(connection, [item_event(i) for i in range(offset, offset + 1000)])
         written = time.perf_counter() - started
 
@@ -110,7 +112,7 @@ async def main(events: int, relays: int, batch: int) -> None:
         started = time.perf_counter()
         await asyncio.gather(*(drain(relay) for relay in workers))
         relayed = time.perf_counter() - started
-        async with planner.engine.connect() as db:
+        async with engine.connect() as db:
             lags = [
                 row[0]
                 for row in await db.execute(
@@ -142,6 +144,7 @@ async def main(events: int, relays: int, batch: int) -> None:
     finally:
         await broker.close()
         await planner.close()
+        await engine.dispose()
         connection = await asyncpg.connect(admin)
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await connection.close()

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from migrations.runner import upgrade
 from services.planner.settings import PlannerSettings
 from shared.messaging.topology import Topology
+from tests.support import dispose_engines
 
 EXTERNAL_SOURCE = "urn:test:gov:mfa"
 
@@ -71,6 +72,13 @@ async def database_url(server_urls: tuple[str, str], run_id: str) -> AsyncIterat
     connection = await asyncpg.connect(admin)
     await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await connection.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def _engines_disposed() -> AsyncIterator[None]:
+    """The tests' SQLAlchemy engines (:func:`tests.support.engine_of`) closed at the end."""
+    yield
+    await dispose_engines()
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,14 @@ import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.auth.tokens import mint_token
+from shared.db.engine import create_engine
 from shared.messaging.topology import Topology
 from shared.settings import WorkplanSettings
 
@@ -71,3 +73,23 @@ async def eventually(
 def bearer(settings: WorkplanSettings, *scopes: str) -> dict[str, str]:
     token = mint_token(settings, subject="test", scopes=scopes)
     return {"Authorization": f"Bearer {token}"}
+
+
+_ENGINES: dict[str, AsyncEngine] = {}
+
+
+def engine_of(service: Any) -> AsyncEngine:
+    """A SQLAlchemy engine on a service's database, for a test to arrange and read rows with
+    SQL (the planner itself runs on asyncpg alone); one per database, disposed of after
+    the run (:func:`dispose_engines`)."""
+    url = service.settings.database_url.get_secret_value()
+    engine = _ENGINES.get(url)
+    if engine is None:
+        engine = _ENGINES[url] = create_engine(url, application_name="tests", pool_size=2)
+    return engine
+
+
+async def dispose_engines() -> None:
+    while _ENGINES:
+        _, engine = _ENGINES.popitem()
+        await engine.dispose()

@@ -20,6 +20,7 @@ from services.archive.entrypoints.api import (
 )
 from services.archive.entrypoints.consumers import ArchiveConsumer
 from services.archive.settings import ArchiveSettings
+from shared.db.engine import ping
 from shared.messaging.topology import consumer_queue, events_exchange
 from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
@@ -49,6 +50,7 @@ def create_app(settings: ArchiveSettings | None = None) -> FastAPI:
     parts = ServiceParts(
         name=SERVICE,
         settings=archive.settings,
+        ping_database=lambda: ping(archive.engine),
         engine=archive.engine,
         publisher=archive.publisher,
         topology=archive.topology,

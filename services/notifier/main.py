@@ -19,6 +19,7 @@ from services.notifier.entrypoints.api import (
 from services.notifier.entrypoints.consumers import NotifierConsumer
 from services.notifier.entrypoints.workers import DeliveryWorker, DigestWorker
 from services.notifier.settings import NotifierSettings
+from shared.db.engine import ping
 from shared.messaging.topology import consumer_queue, events_exchange
 from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
@@ -49,6 +50,7 @@ def create_app(settings: NotifierSettings | None = None) -> FastAPI:
     parts = ServiceParts(
         name=SERVICE,
         settings=notifier.settings,
+        ping_database=lambda: ping(notifier.engine),
         engine=notifier.engine,
         publisher=notifier.publisher,
         topology=notifier.topology,

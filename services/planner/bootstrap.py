@@ -8,13 +8,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from services.planner.adapters.tables import SCHEMA
+from services.planner.adapters.records import SCHEMA
 from services.planner.adapters.unit_of_work import SqlUnitOfWork
 from services.planner.settings import PlannerSettings
-from shared.db.engine import asyncpg_dsn, create_engine
-from shared.db.pool import Database
+from shared.db.pool import Database, asyncpg_dsn
 from shared.db.retention import RetentionSweeper
 from shared.messaging.dead_letters import DeadLetterSender
 from shared.messaging.outbox_handoff import OutboxHandoff
@@ -35,9 +32,7 @@ BINDING = ConsumerBinding(SERVICE, routing_key="workplan.meeting.#")
 class Planner:
     settings: PlannerSettings
     database: Database
-    """Commands and queries: SQL of the planner's own on asyncpg."""
-    engine: AsyncEngine
-    """Readiness and the retention sweeper (SQLAlchemy, shared with the other services)."""
+    """Everything the planner stores: SQL of its own on asyncpg (no SQLAlchemy at run time)."""
     publisher: ConfirmingPublisher
     topology: Topology
     policy: PublisherPolicy
@@ -54,12 +49,11 @@ class Planner:
 
     async def close(self) -> None:
         await self.database.close()
-        await self.engine.dispose()
 
 
 def bootstrap(settings: PlannerSettings) -> Planner:
     database_url = settings.database_url.get_secret_value()
-    engine = create_engine(database_url, application_name=SERVICE, pool_size=1)
+    database = Database(database_url, application_name=SERVICE, size=settings.database_pool_size)
     topology = Topology(settings.broker_prefix, delivery_limit=settings.delivery_limit)
     publisher = ConfirmingPublisher(
         settings.amqp_url.get_secret_value(), timeout=settings.publish_timeout, app_id=SERVICE
@@ -68,15 +62,14 @@ def bootstrap(settings: PlannerSettings) -> Planner:
     handoff = OutboxHandoff(grace_seconds=settings.publish_timeout + 1)
     return Planner(
         settings=settings,
-        database=Database(database_url, application_name=SERVICE, size=settings.database_pool_size),
-        engine=engine,
+        database=database,
         publisher=publisher,
         topology=topology,
         policy=configured_policy(settings),
         relay=on_own_loop(f"{SERVICE}-outbox-relay", lambda: _relay(settings, topology, handoff)),
         dead_letters=DeadLetterSender(publisher, topology, SERVICE),
         retention=RetentionSweeper(
-            engine,
+            database,
             SCHEMA,
             outbox_days=settings.outbox_retention_days,
             inbox_days=settings.inbox_retention_days,

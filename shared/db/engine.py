@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from shared.db.pool import asyncpg_dsn
 
 
 def create_engine(url: str, *, application_name: str, pool_size: int = 10) -> AsyncEngine:
@@ -34,6 +37,10 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
-def asyncpg_dsn(url: str) -> str:
-    """The plain ``postgresql://`` DSN asyncpg takes, from a SQLAlchemy URL."""
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+async def ping(engine: AsyncEngine) -> None:
+    """The database answers (raises if not)."""
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+
+
+__all__ = ["asyncpg_dsn", "create_engine", "create_session_factory", "ping"]

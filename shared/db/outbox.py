@@ -29,6 +29,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contract import CloudEvent
+from shared.db.notify import notify_channel
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -66,10 +67,6 @@ def outbox_table(metadata: MetaData) -> Table:
             postgresql_where=text("published_at IS NULL"),
         ),
     )
-
-
-def notify_channel(schema: str) -> str:
-    return f"{schema}_outbox"
 
 
 def notify_trigger_sql(schema: str) -> tuple[list[str], list[str]]:

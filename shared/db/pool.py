@@ -27,8 +27,6 @@ from datetime import date
 
 import asyncpg
 
-from shared.db.engine import asyncpg_dsn
-
 CONNECTION_LOST = (
     asyncpg.PostgresConnectionError,
     asyncpg.OperatorInterventionError,
@@ -36,6 +34,11 @@ CONNECTION_LOST = (
     OSError,
 )
 """The connection broke or the server is going away: nothing a statement did is known."""
+
+
+def asyncpg_dsn(url: str) -> str:
+    """The plain ``postgresql://`` DSN asyncpg takes, from a SQLAlchemy URL."""
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 class Database:
@@ -68,6 +71,11 @@ class Database:
         each is replaced when next handed back rather than found broken by a request."""
         if self._pool is not None:
             await self._pool.expire_connections()
+
+    async def ping(self) -> None:
+        """The database answers (raises if not)."""
+        async with self.connection() as connection:
+            await connection.fetchval("SELECT 1")
 
     async def close(self) -> None:
         pool, self._pool = self._pool, None

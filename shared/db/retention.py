@@ -12,15 +12,14 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from shared.db.pool import Database
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class RetentionSweeper:
-    engine: AsyncEngine
+    database: Database
     schema: str
     outbox_days: int = 7
     inbox_days: int = 30
@@ -32,13 +31,13 @@ class RetentionSweeper:
         outbox = await self._delete(
             f"DELETE FROM {self.schema}.outbox WHERE position IN ("  # noqa: S608
             f" SELECT position FROM {self.schema}.outbox WHERE published_at IS NOT NULL"
-            " AND published_at < now() - make_interval(days => :days) LIMIT :batch)",
+            " AND published_at < now() - make_interval(days => $1) LIMIT $2)",
             self.outbox_days,
         )
         inbox = await self._delete(
             f"DELETE FROM {self.schema}.inbox WHERE (source, event_id) IN ("  # noqa: S608
             f" SELECT source, event_id FROM {self.schema}.inbox"
-            " WHERE received_at < now() - make_interval(days => :days) LIMIT :batch)",
+            " WHERE received_at < now() - make_interval(days => $1) LIMIT $2)",
             self.inbox_days,
         )
         return outbox, inbox
@@ -58,10 +57,9 @@ class RetentionSweeper:
     async def _delete(self, statement: str, days: int) -> int:
         total = 0
         while True:
-            async with self.engine.begin() as connection:
-                result = await connection.execute(
-                    text(statement), {"days": days, "batch": self.batch}
-                )
-            total += result.rowcount
-            if result.rowcount < self.batch:
+            async with self.database.connection() as connection:
+                status = await connection.execute(statement, days, self.batch)
+            deleted = int(status.split()[-1])  # "DELETE 123"
+            total += deleted
+            if deleted < self.batch:
                 return total

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Awaitable, Callable
-
-import asyncpg
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from shared.contract import CloudEvent, InvalidEvent
 from shared.contract.amqp_binding import decode_message
+from shared.db.pool import CONNECTION_LOST
 from shared.messaging.dead_letters import DeadLetterSender
 from shared.messaging.outcome import Outcome
 from shared.messaging.publisher import PublishFailed
@@ -34,20 +33,24 @@ EventHandler = Callable[[CloudEvent], Awaitable[Outcome]]
 
 def is_transient(exc: BaseException) -> bool:
     """An outage that retrying will outlast: connection lost, server restarting, timeout."""
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+    if _sqlalchemy_transient(exc):
         return True
     if isinstance(exc, PublishFailed):
         return not exc.unroutable
-    return isinstance(
-        exc,
-        OperationalError
-        | InterfaceError
-        | OSError
-        | TimeoutError
-        | asyncpg.PostgresConnectionError
-        | asyncpg.CannotConnectNowError
-        | asyncpg.InterfaceError,
-    ) or (exc.__cause__ is not None and is_transient(exc.__cause__))
+    return isinstance(exc, (*CONNECTION_LOST, TimeoutError)) or (
+        exc.__cause__ is not None and is_transient(exc.__cause__)
+    )
+
+
+def _sqlalchemy_transient(exc: BaseException) -> bool:
+    """An outage as SQLAlchemy reports it; only where SQLAlchemy is loaded (the planner
+    runs its SQL on asyncpg alone and never loads it)."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    if errors is None:
+        return False
+    if isinstance(exc, errors.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, errors.OperationalError | errors.InterfaceError)
 
 
 class EventIntake:

@@ -29,7 +29,7 @@ from typing import TypeAlias
 import asyncpg
 
 from shared.contract.amqp_binding import STRUCTURED_CONTENT_TYPE
-from shared.db.outbox import notify_channel
+from shared.db.notify import notify_channel
 from shared.db.pool import Database
 from shared.messaging.publisher import ConfirmingPublisher, OutgoingMessage, PublishFailed
 from shared.observability.metrics import OUTBOX_FAILURES, OUTBOX_LAG, OUTBOX_PUBLISHED

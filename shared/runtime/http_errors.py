@@ -24,7 +24,6 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
@@ -56,9 +55,8 @@ def install(app: FastAPI) -> None:
     _document_422(app)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_exception)
-    app.add_exception_handler(DBAPIError, _database_error)
-    app.add_exception_handler(asyncpg.PostgresError, _database_error)  # SQL on asyncpg itself
-    app.add_exception_handler(asyncpg.InterfaceError, _database_error)
+    app.add_exception_handler(asyncpg.PostgresError, database_error)
+    app.add_exception_handler(asyncpg.InterfaceError, database_error)
     app.add_exception_handler(OSError, _unreachable)
     app.add_exception_handler(TimeoutError, _unreachable)
 
@@ -191,10 +189,9 @@ def _text(value: str) -> str:
     return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-async def _database_error(_: Request, exc: Exception) -> JSONResponse:
-    if (isinstance(exc, DBAPIError) and exc.connection_invalidated) or isinstance(
-        exc, CONNECTION_LOST
-    ):
+async def database_error(_: Request, exc: Exception) -> JSONResponse:
+    """asyncpg's errors (and, through :mod:`.sqlalchemy_errors`, SQLAlchemy's)."""
+    if isinstance(exc, CONNECTION_LOST) or getattr(exc, "connection_invalidated", False):
         return JSONResponse({"detail": UNAVAILABLE}, 503)
     log.error("database error", exc_info=exc)
     return JSONResponse({"detail": "the database refused the request"}, 503)

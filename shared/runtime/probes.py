@@ -6,9 +6,6 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from shared.messaging.publisher import ConfirmingPublisher
 
 if TYPE_CHECKING:
@@ -20,11 +17,13 @@ Probe = Callable[[], Awaitable[str | None]]
 PROBE_TIMEOUT = 3.0
 
 
-def database_probe(engine: AsyncEngine) -> Probe:
+def database_probe(ping: Callable[[], Awaitable[None]]) -> Probe:
+    """``ping`` raises when the database does not answer."""
+
     async def probe() -> str | None:
         try:
-            async with asyncio.timeout(PROBE_TIMEOUT), engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            async with asyncio.timeout(PROBE_TIMEOUT):
+                await ping()
         except Exception as exc:  # any failure means not ready; say which
             return f"database: {type(exc).__name__}"
         return None

@@ -20,7 +20,6 @@ from fastapi.responses import JSONResponse
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_fastapi_instrumentator import Instrumentator
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.auth.tokens import TokenVerifier
 from shared.messaging.publisher import ConfirmingPublisher
@@ -36,8 +35,9 @@ from shared.runtime.probes import (
 )
 from shared.settings import WorkplanSettings
 
-if TYPE_CHECKING:  # only the planner runs FastStream subscribers
+if TYPE_CHECKING:  # only the planner runs FastStream subscribers, and SQLAlchemy the others
     from faststream.rabbit import RabbitBroker
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,8 @@ class ServiceParts:
 
     name: str
     settings: WorkplanSettings
-    engine: AsyncEngine
+    ping_database: Callable[[], Awaitable[None]]
+    """Raises when the database does not answer (readiness)."""
     publisher: ConfirmingPublisher
     topology: Topology
     metrics: CollectorRegistry
@@ -60,7 +61,10 @@ class ServiceParts:
     workers: Sequence[Worker] = ()
     probes: list[Probe] = field(default_factory=list)
     closers: Sequence[Callable[[], Awaitable[None]]] = ()
-    """Run at shutdown, after the workers stopped (pools of the service's own)."""
+    """Run at shutdown, after the workers stopped (the service's database pools)."""
+    engine: AsyncEngine | None = None
+    """The SQLAlchemy engine, where the service uses one: its errors answer 503 too, and
+    it is disposed of at shutdown."""
 
 
 def create_service_app(
@@ -90,6 +94,10 @@ def create_service_app(
     app.include_router(_operations_router(parts))
     docs_pages.install(app, title)
     http_errors.install(app)
+    if parts.engine is not None:
+        from shared.runtime.sqlalchemy_errors import install  # noqa: PLC0415
+
+        install(app)
     openapi_contract.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=parts.settings.max_request_bytes)
     Instrumentator(registry=parts.metrics, excluded_handlers=["/metrics"]).instrument(app)
@@ -127,7 +135,8 @@ def _lifespan(
             await parts.publisher.close()
             for close in parts.closers:
                 await close()
-            await parts.engine.dispose()
+            if parts.engine is not None:
+                await parts.engine.dispose()
             log.info("service stopped", extra={"service": parts.name})
 
     return lifespan
@@ -135,7 +144,11 @@ def _lifespan(
 
 def _operations_router(parts: ServiceParts) -> APIRouter:
     router = APIRouter(tags=["operations"])
-    probes = [database_probe(parts.engine), publisher_probe(parts.publisher), *parts.probes]
+    probes = [
+        database_probe(parts.ping_database),
+        publisher_probe(parts.publisher),
+        *parts.probes,
+    ]
     if parts.broker is not None:
         probes.append(consumers_probe(parts.broker))
 

@@ -15,7 +15,7 @@ from services.planner.entrypoints.cli import read_plan_file
 from services.planner.handlers.plan_import import import_plan
 from services.planner.main import create_app
 from services.planner.settings import PlannerSettings
-from tests.support import bearer
+from tests.support import bearer, engine_of
 
 SAMPLE = (
     Path(__file__).resolve().parents[2] / "examples" / "2026-spring-international-relations.yaml"
@@ -26,7 +26,7 @@ TABLES = "hearings, meetings, items, work_plans, sessions, committees, organizat
 @pytest.fixture
 async def planner(settings: PlannerSettings) -> AsyncIterator[Planner]:
     planner = bootstrap(settings)
-    async with planner.engine.begin() as connection:
+    async with engine_of(planner).begin() as connection:
         qualified = ", ".join(f"planner.{table.strip()}" for table in TABLES.split(","))
         await connection.execute(text(f"TRUNCATE {qualified} RESTART IDENTITY CASCADE"))
     yield planner
@@ -37,7 +37,7 @@ async def planner(settings: PlannerSettings) -> AsyncIterator[Planner]:
 async def sample_plan(planner: Planner) -> dict[str, str]:
     """The sample work plan imported; item ref → item id."""
     await import_plan(read_plan_file(SAMPLE), planner.uow())
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         rows = await connection.execute(text("SELECT ref, id FROM planner.items"))
         return {ref: str(item_id) for ref, item_id in rows}
 

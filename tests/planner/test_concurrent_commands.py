@@ -24,12 +24,13 @@ from services.planner.handlers.hearings import schedule_hearing
 from services.planner.handlers.items import change_item_status
 from services.planner.handlers.ports import ChangedMeanwhile
 from tests.planner.test_api_rules import hearing
+from tests.support import engine_of
 
 ITEMS = "/api/v1/items"
 
 
 async def outbox_of(planner: Planner, subject: str) -> list[tuple[str, int]]:
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         rows = await connection.execute(
             text("SELECT type, sequence FROM planner.outbox WHERE subject = :s ORDER BY position"),
             {"s": subject},
@@ -85,7 +86,7 @@ async def test_hearings_scheduled_while_their_item_is_restricted_all_end_restric
 
     assert scheduled == [201] * 16
     assert restricted == 200
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         classifications = (
             await connection.execute(
                 text("SELECT classification FROM planner.hearings WHERE item_id = :i"),
@@ -128,7 +129,7 @@ async def test_a_hearing_decided_on_an_item_cancelled_meanwhile_is_decided_again
         await schedule_hearing(command, uow)
 
     assert uow.commits == 1  # the second decision refused before committing
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         hearings = await connection.scalar(text("SELECT count(*) FROM planner.hearings"))
     assert hearings == 0
     assert [kind for kind, _ in await outbox_of(planner, f"item/{item_id}")][-1] == (
@@ -138,7 +139,7 @@ async def test_a_hearing_decided_on_an_item_cancelled_meanwhile_is_decided_again
 
 async def test_a_commit_on_rows_changed_meanwhile_writes_nothing(planner, sample_plan):
     item_id = uuid.UUID(sample_plan["justice-for-khojaly-campaign"])
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         outbox_before = await connection.scalar(text("SELECT count(*) FROM planner.outbox"))
 
     async with planner.uow() as uow:
@@ -150,7 +151,7 @@ async def test_a_commit_on_rows_changed_meanwhile_writes_nothing(planner, sample
         with pytest.raises(ChangedMeanwhile):
             await uow.commit()
 
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         status = await connection.scalar(
             text("SELECT status FROM planner.items WHERE id = :i"), {"i": item_id}
         )

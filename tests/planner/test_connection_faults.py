@@ -27,7 +27,7 @@ from shared.messaging.topology import Topology
 from tests.network import CuttableProxy
 from tests.planner.test_external_meetings import meeting_event, meetings_of
 from tests.planner.test_item_events import NEW_ITEM
-from tests.support import ProbeQueue, eventually
+from tests.support import ProbeQueue, engine_of, eventually
 from workplan.cli.events import to_message
 
 
@@ -40,7 +40,7 @@ async def _not_ready(http: httpx.AsyncClient) -> bool:
 
 
 async def _published_item(planner: Planner) -> bool:
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         pending = await connection.scalar(
             text("SELECT count(*) FROM planner.outbox WHERE published_at IS NULL")
         )

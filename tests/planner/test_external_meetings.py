@@ -16,7 +16,7 @@ from shared.messaging.publisher import ConfirmingPublisher, OutgoingMessage
 from shared.messaging.topology import Topology
 from shared.observability.metrics import EVENTS_DUPLICATE
 from tests.conftest import EXTERNAL_SOURCE
-from tests.support import eventually
+from tests.support import engine_of, eventually
 from workplan.cli.events import to_message
 
 
@@ -52,7 +52,7 @@ async def publisher(amqp_url):
 
 
 async def meetings_of(planner: Planner) -> list[dict]:
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         rows = await connection.execute(
             text("SELECT source, external_id, item_id, organizations FROM planner.meetings")
         )
@@ -60,7 +60,7 @@ async def meetings_of(planner: Planner) -> list[dict]:
 
 
 async def status_of(planner: Planner, item_id: str) -> str:
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         return await connection.scalar(
             text("SELECT status FROM planner.items WHERE id = :id"), {"id": item_id}
         )
@@ -106,7 +106,7 @@ async def test_a_duplicate_inbound_event_changes_nothing(
         lambda: _gt(EVENTS_DUPLICATE.labels("planner")._value.get(), duplicates_before + 1)
     )
     assert len(await meetings_of(planner)) == 1
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         inbox = await connection.scalar(text("SELECT count(*) FROM planner.inbox"))
         status_events = await connection.scalar(
             text(
@@ -190,7 +190,7 @@ async def test_invalid_meeting_data_is_dead_lettered_and_can_be_replayed_after_a
     assert letters[0].code == "unknown_organization"
     assert "UNKNOWN-ORG" in letters[0].reason
 
-    async with planner.engine.begin() as connection:  # the organisation gets registered
+    async with engine_of(planner).begin() as connection:  # the organisation gets registered
         await connection.execute(
             text(
                 "INSERT INTO planner.organizations (code, name, classification) "

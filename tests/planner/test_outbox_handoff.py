@@ -22,11 +22,11 @@ from shared.messaging.outbox_handoff import OutboxHandoff
 from shared.messaging.publisher import ConfirmingPublisher
 from tests.planner.test_item_events import NEW_ITEM
 from tests.planner.test_outbox_relay import relay_of, status_event, write_events
-from tests.support import ProbeQueue, eventually
+from tests.support import ProbeQueue, engine_of, eventually
 
 
 async def outbox_row(planner: Planner, subject: str) -> list[dict]:
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         rows = await connection.execute(
             text(
                 "SELECT event_id, published_at, next_attempt_at <= now() AS claimable "
@@ -86,7 +86,7 @@ class Nowhere:
 
 async def published_so_far(planner: Planner) -> None:
     """What the import wrote, as if a relay had published it."""
-    async with planner.engine.begin() as connection:
+    async with engine_of(planner).begin() as connection:
         await connection.execute(text("UPDATE planner.outbox SET published_at = now()"))
 
 

@@ -17,7 +17,7 @@ from shared.contract.items import ItemStatusChanged
 from shared.db.outbox import OutboxWriter
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.publisher import ConfirmingPublisher
-from tests.support import ProbeQueue
+from tests.support import ProbeQueue, engine_of
 
 
 def status_event(item_id: uuid.UUID, sequence: int):
@@ -36,12 +36,12 @@ def status_event(item_id: uuid.UUID, sequence: int):
 
 
 async def write_events(planner: Planner, events) -> None:
-    async with planner.engine.begin() as connection:
+    async with engine_of(planner).begin() as connection:
         await OutboxWriter(outbox).add(connection, events)
 
 
 async def pending(planner: Planner) -> list[dict]:
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         rows = await connection.execute(
             text(
                 "SELECT event_id, attempts, last_error FROM planner.outbox "
@@ -125,7 +125,7 @@ async def test_a_failed_event_holds_back_the_later_events_of_its_subject(
     assert rows[1]["last_error"] == f"waiting behind event {first.id}"  # never sent before it
 
     async with ProbeQueue(amqp_url, topology, "workplan.item.#") as probe:
-        async with planner.engine.begin() as connection:  # the back-off has passed
+        async with engine_of(planner).begin() as connection:  # the back-off has passed
             await connection.execute(text("UPDATE planner.outbox SET next_attempt_at = now()"))
         await relay_of(planner, publisher).run_once()
         messages = await probe.wait_for(2)

@@ -14,10 +14,11 @@ from services.planner.entrypoints.cli import import_command, read_plan_file
 from services.planner.handlers.plan_file import PlanFile
 from services.planner.handlers.plan_import import import_plan
 from tests.planner.conftest import SAMPLE
+from tests.support import engine_of
 
 
 async def outbox_types(planner) -> list[str]:
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         rows = await connection.execute(text("SELECT type FROM planner.outbox ORDER BY position"))
         return [row[0] for row in rows]
 
@@ -41,7 +42,7 @@ async def test_a_changed_item_is_updated_naming_what_changed(planner):
     raw["items"][0]["owners"] = ["Committee chair", "Deputy chair"]
     report = await import_plan(PlanFile.model_validate(raw), planner.uow())
     assert report.items_updated == [raw["items"][0]["ref"]]
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         changed = await connection.scalar(
             text(
                 "SELECT body->'data'->'changed' FROM planner.outbox "
@@ -52,7 +53,7 @@ async def test_a_changed_item_is_updated_naming_what_changed(planner):
 
 
 async def test_the_azerbaijani_text_survives_the_import(planner, sample_plan):
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         title = await connection.scalar(
             text(
                 "SELECT title->>'az' FROM planner.items WHERE ref = 'justice-for-khojaly-campaign'"
@@ -117,7 +118,7 @@ async def test_a_plan_with_a_bad_identifier_scheme_is_refused_by_the_command_wri
     assert (
         f"not a valid work plan: organizations.{last}.identifiers.a\\x00b.[key]: " in result.output
     )
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         assert await connection.scalar(text("SELECT count(*) FROM planner.organizations")) == 0
     assert await outbox_types(planner) == []
 

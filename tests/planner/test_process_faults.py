@@ -14,7 +14,7 @@ import uuid
 from sqlalchemy import text
 
 from tests.planner.test_outbox_relay import status_event, write_events
-from tests.support import ProbeQueue, eventually
+from tests.support import ProbeQueue, engine_of, eventually
 
 
 def free_port() -> int:
@@ -43,7 +43,7 @@ def start_planner(settings, log_path=None) -> subprocess.Popen[bytes]:
 
 
 async def unpublished(planner) -> int:
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         return int(
             await connection.scalar(
                 text("SELECT count(*) FROM planner.outbox WHERE published_at IS NULL")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from tests.support import engine_of
+
 
 async def test_sweep_deletes_only_what_is_past_retention(planner, sample_plan):
-    async with planner.engine.begin() as connection:
+    async with engine_of(planner).begin() as connection:
         await connection.execute(
             text(
                 "UPDATE planner.outbox SET published_at = now() - interval '8 days' "
@@ -29,7 +31,7 @@ async def test_sweep_deletes_only_what_is_past_retention(planner, sample_plan):
 
     assert await planner.retention.sweep() == (5, 1)
 
-    async with planner.engine.connect() as connection:
+    async with engine_of(planner).connect() as connection:
         left = await connection.execute(
             text("SELECT count(*), count(published_at) FROM planner.outbox")
         )

@@ -1,4 +1,9 @@
-"""Run services: ``migrate``, ``planner``, and ``up`` (every service, each in its own process)."""
+"""Run services: ``migrate``, ``planner``, and ``up`` (every service, each in its own process).
+
+A service process starts here: it loads only its own service. What ``migrate`` and ``up``
+need (Alembic and SQLAlchemy, an HTTP client, rich) is loaded by them, not by this module,
+so none of it is resident in the planner, archive or notifier.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +14,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import httpx
 import typer
-from rich.console import Console
 
-from migrations.runner import SERVICES as MIGRATED
-from migrations.runner import upgrade
-from shared.db.bootstrap_database import ensure_database
-from shared.settings import WorkplanSettings
+if TYPE_CHECKING:
+    from rich.console import Console
 
-console = Console(stderr=True)
 SAMPLE = (
     Path(__file__).resolve().parents[2] / "examples" / "2026-spring-international-relations.yaml"
 )
@@ -32,12 +32,23 @@ SERVICES = {
 """Every service that exists, with where its HTTP API listens by default."""
 
 
+def _console() -> Console:
+    from rich.console import Console  # noqa: PLC0415
+
+    return Console(stderr=True)
+
+
 def migrate() -> None:
     """Create the database if missing and upgrade every service schema to head."""
+    from migrations.runner import SERVICES as MIGRATED  # noqa: PLC0415
+    from migrations.runner import upgrade  # noqa: PLC0415
+    from shared.db.bootstrap_database import ensure_database  # noqa: PLC0415
+    from shared.settings import WorkplanSettings  # noqa: PLC0415
+
     url = WorkplanSettings().database_url.get_secret_value()
     asyncio.run(ensure_database(url))
     upgrade(url)
-    console.print(f"migrated: {', '.join(MIGRATED)}")
+    _console().print(f"migrated: {', '.join(MIGRATED)}")
 
 
 def planner() -> None:
@@ -82,7 +93,8 @@ def up(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    urls = _wait_ready(processes, ready_timeout)
+    console = _console()
+    urls = _wait_ready(processes, ready_timeout, console)
     for name, url in urls.items():
         console.print(f"[green]{name}[/green] {url}/docs   (ready: {url}/readyz)")
     console.print("mint a token: workplan tokens create --scope planner:read --scope planner:write")
@@ -98,7 +110,11 @@ def up(
         raise typer.Exit(1)
 
 
-def _wait_ready(processes: dict[str, subprocess.Popen[bytes]], timeout: float) -> dict[str, str]:
+def _wait_ready(
+    processes: dict[str, subprocess.Popen[bytes]], timeout: float, console: Console
+) -> dict[str, str]:
+    import httpx  # noqa: PLC0415
+
     urls = {}
     for name in processes:
         host_var, port_var, host, port = SERVICES[name]

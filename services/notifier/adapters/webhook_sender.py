@@ -5,7 +5,8 @@ receiver can drop a repeat), ``webhook-timestamp`` and ``webhook-signature`` (HM
 of ``id.timestamp.body`` with the endpoint's ``whsec_`` secret). 2xx is success; 410 Gone
 disables the endpoint; anything else is retried, no sooner than a ``Retry-After`` says.
 A URL that cannot be requested at all (malformed, not http(s)) fails the delivery for good.
-Secrets are never logged; redirects are not followed.
+Secrets are never logged; redirects are not followed. The HTTP client (and httpx itself,
+~5 MB resident with what it loads) is made on the first webhook sent, not before.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-import httpx
 from standardwebhooks import Webhook
 
 from services.notifier.domain.deliveries import AttemptResult, DueDelivery
+
+if TYPE_CHECKING:
+    import httpx
 
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 USER_AGENT = "Workplan-Notifier/0.1 (Standard Webhooks)"
@@ -31,32 +35,44 @@ class HttpWebhookSender:
         self._slots = asyncio.Semaphore(concurrency)
         self._concurrency = concurrency
         self._client: httpx.AsyncClient | None = None
+        self._open = False
 
     async def __aenter__(self) -> HttpWebhookSender:
-        self._client = httpx.AsyncClient(
-            timeout=self._timeout,
-            follow_redirects=False,
-            limits=httpx.Limits(max_connections=self._concurrency),
-            headers={"user-agent": USER_AGENT},
-        )
+        self._open = True
         return self
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            import httpx  # noqa: PLC0415
+
+            self._client = httpx.AsyncClient(
+                timeout=self._timeout,
+                follow_redirects=False,
+                limits=httpx.Limits(max_connections=self._concurrency),
+                headers={"user-agent": USER_AGENT},
+            )
+        return self._client
 
     async def __aexit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        self._open = False
         if self._client is not None:
             await self._client.aclose()
             self._client = None
 
     async def send(self, due: DueDelivery) -> AttemptResult:
-        if self._client is None:
+        if not self._open:
             raise RuntimeError("HttpWebhookSender is used outside `async with`")
         if not due.endpoint_secret:
             return AttemptResult.permanent("the webhook endpoint has no secret")
+        import httpx  # noqa: PLC0415 - loaded by _http() already
+
+        client = self._http()
         headers = signed_headers(str(due.id), due.content, due.endpoint_secret, datetime.now(UTC))
         async with self._slots:
             try:
-                async with self._client.stream(
+                async with client.stream(
                     "POST", due.target, content=due.content, headers=headers
                 ) as response:
                     excerpt = await _excerpt(response)
@@ -72,6 +88,8 @@ class HttpWebhookSender:
 
     def _unanswered(self, exc: httpx.HTTPError | httpx.InvalidURL) -> AttemptResult:
         """No answer came: a URL that cannot be requested fails for good; the rest retry."""
+        import httpx  # noqa: PLC0415
+
         if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
             return AttemptResult.permanent(f"the URL cannot be requested: {exc}")
         if isinstance(exc, httpx.TimeoutException):

@@ -24,6 +24,7 @@ from shared.contract.values import Participant, Person
 
 A = TypeVar("A")
 Row = Mapping[str, Any]
+SCHEMA = "planner"
 
 
 @dataclass(frozen=True)

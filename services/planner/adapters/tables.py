@@ -24,11 +24,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
+from services.planner.adapters.records import SCHEMA
 from shared.db.inbox import inbox_table
 from shared.db.naming import schema_metadata
 from shared.db.outbox import outbox_table
 
-SCHEMA = "planner"
 metadata = schema_metadata(SCHEMA)
 
 
