@@ -83,7 +83,11 @@ def bootstrap(settings: NotifierSettings) -> Notifier:
     start_mappers()
     database_url = settings.database_url.get_secret_value()
     engine = create_engine(
-        database_url, application_name=SERVICE, pool_size=settings.database_pool_size
+        database_url,
+        application_name=SERVICE,
+        pool_size=settings.database_pool_size,
+        custom_plans=False,  # deliveries, notices and subscriptions by key: generic plans
+        pre_ping=False,  # the intake and the deliveries write again through an outage
     )
     topology = Topology(settings.broker_prefix, delivery_limit=settings.delivery_limit)
     publisher = ConfirmingPublisher(

@@ -13,21 +13,34 @@ from sqlalchemy.ext.asyncio import (
 from shared.db.pool import asyncpg_dsn
 
 
-def create_engine(url: str, *, application_name: str, pool_size: int = 10) -> AsyncEngine:
-    """An engine whose connections name the service and always plan queries with real values.
+def create_engine(
+    url: str,
+    *,
+    application_name: str,
+    pool_size: int = 10,
+    custom_plans: bool = True,
+    pre_ping: bool = True,
+) -> AsyncEngine:
+    """An engine whose connections name the service.
 
-    ``plan_cache_mode=force_custom_plan``: asyncpg prepares statements, and after five runs
-    PostgreSQL may switch to a generic plan that is far slower for skewed filters.
+    ``custom_plans`` (``plan_cache_mode=force_custom_plan``): asyncpg prepares statements,
+    and after five runs PostgreSQL may switch to a generic plan that is far slower for
+    skewed filters (the archive's searches). Where statements look rows up by key and
+    write them, a generic plan is as good and saves planning each time: ``False``.
+
+    ``pre_ping``: a round trip checks every connection as it is taken from the pool, so a
+    request after a database restart does not fail. Where every use of the engine is
+    retried through outages anyway (the notifier's intake and deliveries), ``False``.
     """
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         connect_args={
             "server_settings": {
                 "application_name": application_name,
-                "plan_cache_mode": "force_custom_plan",
+                "plan_cache_mode": "force_custom_plan" if custom_plans else "auto",
             }
         },
     )
