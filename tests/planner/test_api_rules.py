@@ -82,7 +82,9 @@ async def test_garbage_token_is_401_invalid_token(client, sample_plan):
 
     assert response.status_code == 401
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
-    assert response.json()["detail"].startswith("invalid bearer token")
+    assert response.json()["detail"] == (
+        "the bearer token is malformed: not a JSON Web Token this service can read"
+    )
 
 
 async def test_token_without_write_scope_cannot_create_an_item(
@@ -108,7 +110,9 @@ async def test_token_signed_with_another_key_is_401(client, sample_plan):
     )
 
     assert response.status_code == 401
-    assert "Signature verification failed" in response.json()["detail"]
+    assert (
+        response.json()["detail"] == "the bearer token is not signed by a key this service trusts"
+    )
 
 
 async def test_expired_token_is_401_saying_it_expired(client, settings, sample_plan):
@@ -117,7 +121,7 @@ async def test_expired_token_is_401_saying_it_expired(client, settings, sample_p
     response = await client.get(ITEMS, headers={"Authorization": f"Bearer {token}"})
 
     assert response.status_code == 401
-    assert "expired" in response.json()["detail"]
+    assert response.json()["detail"] == "the bearer token has expired; mint a new one"
 
 
 # --- creating items ----------------------------------------------------------------------------

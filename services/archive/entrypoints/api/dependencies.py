@@ -19,6 +19,7 @@ from services.archive.handlers.ports import Row
 from services.archive.handlers.queries import restricted_subjects
 from shared.auth.http import require
 from shared.auth.tokens import Principal
+from shared.runtime.logs import redact
 
 MAX_LIMIT = 1000
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
@@ -114,7 +115,7 @@ async def audit(request: Request, archive: Archive, viewer: Viewer, rows: Sequen
         await archive.access_log.record(
             principal=viewer.principal,
             method=request.method,
-            path=request.url.path,
-            query=request.url.query,
+            path=redact(request.url.path),
+            query=redact(request.url.query),
             subjects=subjects,
         )
