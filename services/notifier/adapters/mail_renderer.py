@@ -12,7 +12,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -22,6 +21,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from services.notifier.adapters.calendar_invites import ics
+from services.notifier.adapters.mail_policy import MAIL_POLICY
 from services.notifier.adapters.unsubscribe_tokens import UnsubscribeTokens
 from services.notifier.domain.digests import DigestEntry
 from services.notifier.domain.messages import CalendarInvite, NoticeText
@@ -89,7 +89,7 @@ class JinjaNoticeRenderer:
                 params={"method": invite.method},
                 cte="quoted-printable",
             )
-        return message.as_bytes(policy=policy.SMTP)
+        return message.as_bytes(policy=MAIL_POLICY)
 
     def inbox(self, text: NoticeText) -> tuple[str, str]:
         context = self._notice_context(text, unsubscribe_url=None, mandatory=False)
@@ -129,7 +129,7 @@ class JinjaNoticeRenderer:
             message_id=message_id,
             unsubscribe_url=url,
         )
-        return message.as_bytes(policy=policy.SMTP)
+        return message.as_bytes(policy=MAIL_POLICY)
 
     def _notice_context(
         self, text: NoticeText, *, unsubscribe_url: str | None, mandatory: bool
@@ -163,7 +163,7 @@ class JinjaNoticeRenderer:
         message_id: str,
         unsubscribe_url: str,
     ) -> EmailMessage:
-        message = EmailMessage(policy=policy.SMTP)
+        message = EmailMessage(policy=MAIL_POLICY)
         message["Subject"] = subject
         message["From"] = self._sender
         message["To"] = Address(display_name=recipient.name, addr_spec=recipient.email)
