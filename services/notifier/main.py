@@ -18,8 +18,9 @@ from services.notifier.entrypoints.api import (
     unsubscribe,
 )
 from services.notifier.entrypoints.consumers import build_consumer_router
-from services.notifier.entrypoints.workers import DeliveryWorker, DigestWorker
+from services.notifier.entrypoints.workers import DeliveryWorker, DigestWorker, MailServerCheck
 from services.notifier.settings import NotifierSettings
+from shared.runtime.probes import Probe
 from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
 
@@ -63,8 +64,10 @@ def create_app(settings: NotifierSettings | None = None) -> FastAPI:
         workers=[
             DeliveryWorker(notifier).run,
             DigestWorker(notifier).run,
+            MailServerCheck(notifier).run,
             notifier.retention.run,
         ],
+        advisories=[mail_channel(notifier)],
     )
     app = create_service_app(
         parts,
@@ -95,6 +98,16 @@ def create_app(settings: NotifierSettings | None = None) -> FastAPI:
     app.state.notifier = notifier
     errors.install(app)
     return app
+
+
+def mail_channel(notifier: Notifier) -> Probe:
+    """``/readyz`` shows the mail channel degraded while the mail server cannot be reached;
+    the notifier stays ready: it keeps consuming and queueing, and mail is retried."""
+
+    async def probe() -> str | None:
+        return notifier.mail_watch.problem()
+
+    return probe
 
 
 def asyncapi(settings: NotifierSettings | None = None) -> AsyncAPI:
