@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from services.archive.entrypoints import cli as archive_cli
+from services.archive.entrypoints import feeds_cli
 from services.notifier.entrypoints.cli import app as notifier_admin
 from services.planner.entrypoints.cli import import_command
 from workplan.cli import contract_docs, dead_letters, events, running, tokens
@@ -29,6 +30,7 @@ app.command("publish")(events.publish)
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(dead_letters.app, name="deadletters")
 app.add_typer(contract_docs.app, name="contract")
+app.add_typer(feeds_cli.app, name="feeds")
 
 
 def main() -> None:

@@ -8,6 +8,8 @@
 - ``items``, ``hearings``, ``meetings``: the current state of each subject, the snapshot
   of its event with the highest ``sequence``; ``organizations``: who is named how often.
 - ``access_log``: every read of restricted data.
+- ``calendar_feeds``: personal calendar feed links: owner, filters, clearance, the SHA-256
+  of the token (never the token), last use, revocation.
 """
 
 from __future__ import annotations
@@ -156,4 +158,22 @@ access_log = Table(
     Column("subjects", ARRAY(Text), nullable=False),
     Column("rows", Integer, nullable=False),
     Index("ix_access_log_at", "at"),
+)
+
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("token_hash", Text, nullable=False, unique=True),
+    Column("owner", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("committee", Text, nullable=True),
+    Column("organization", Text, nullable=True),
+    Column("item_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")),
+    Column("cleared", Boolean, nullable=False),
+    Column("created_by", Text, nullable=False),
+    _moment("created_at", server_default=func.now()),
+    _moment("last_used_at", nullable=True),
+    _moment("revoked_at", nullable=True),
+    Index("ix_calendar_feeds_owner", "owner"),
 )
