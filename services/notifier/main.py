@@ -20,6 +20,7 @@ from services.notifier.entrypoints.api import (
 from services.notifier.entrypoints.consumers import build_consumer_router
 from services.notifier.entrypoints.workers import DeliveryWorker, DigestWorker, MailServerCheck
 from services.notifier.settings import NotifierSettings
+from shared.runtime.logs import PER_MESSAGE_LEVEL, broker_logger
 from shared.runtime.probes import Probe
 from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
@@ -42,6 +43,8 @@ def create_broker(notifier: Notifier, metrics: CollectorRegistry) -> RabbitBroke
         settings.amqp_url.get_secret_value(),
         graceful_timeout=settings.graceful_timeout,
         app_id=SERVICE,
+        logger=broker_logger(SERVICE),
+        log_level=PER_MESSAGE_LEVEL,
         middlewares=[RabbitPrometheusMiddleware(registry=metrics, app_name=SERVICE)],
         description="Events of the Workplan system (CloudEvents 1.0).",
     )

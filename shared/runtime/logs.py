@@ -98,9 +98,22 @@ class ReadableFormatter(logging.Formatter):
     def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
         line = super().formatMessage(record)
         extras = " ".join(
-            f"{name}={value}" for name, value in extra_fields(record).items() if name != "service"
+            f"{name}={value}"
+            for name, value in extra_fields(record).items()
+            if name != "service" and str(value) not in record.message  # said already
         )
         return f"{line}  {extras}" if extras else line
+
+
+PER_MESSAGE_LEVEL = logging.DEBUG
+"""FastStream's "Received" / "Processed" line for every message: DEBUG, not INFO, so that
+a day's log says what happened, not every event that went by."""
+
+
+def broker_logger(service: str) -> logging.Logger:
+    """The logger a service's FastStream broker writes to. Without it FastStream writes to
+    stdout through a handler of its own, with ANSI colours and no redaction."""
+    return logging.getLogger(f"workplan.{service}.messages")
 
 
 def configure_logging(level: str = "INFO", *, json: bool = True, service: str = "workplan") -> None:
