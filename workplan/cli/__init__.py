@@ -8,7 +8,7 @@ from services.archive.entrypoints import cli as archive_cli
 from services.archive.entrypoints import feeds_cli
 from services.notifier.entrypoints.cli import app as notifier_admin
 from services.planner.entrypoints.cli import import_command
-from workplan.cli import contract_docs, dead_letters, events, running, tokens
+from workplan.cli import contract_docs, dead_letters, events, mail, running, tokens
 
 app = typer.Typer(
     name="workplan",
@@ -31,6 +31,7 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(dead_letters.app, name="deadletters")
 app.add_typer(contract_docs.app, name="contract")
 app.add_typer(feeds_cli.app, name="feeds")
+app.add_typer(mail.app, name="mail")
 
 
 def main() -> None:

@@ -1,0 +1,48 @@
+"""A local mail catcher: a real SMTP server (aiosmtpd) that accepts every message and keeps
+it in a :class:`MailFolder`, for a machine with no mail server of its own. Nothing leaves
+the machine; the notifier's SMTP conversation with it is the real one."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from workplan.local_run.mail_folder import MailFolder
+
+log = logging.getLogger(__name__)
+
+
+class _KeepInFolder:
+    def __init__(self, folder: MailFolder) -> None:
+        self._folder = folder
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+        raw = envelope.original_content or envelope.content
+        path = self._folder.save(bytes(raw))
+        log.info("caught mail for %s: %s", ", ".join(envelope.rcpt_tos), path.name)
+        return "250 Message accepted for delivery"
+
+
+class MailCatcher:
+    def __init__(self, folder: MailFolder, host: str, port: int) -> None:
+        self.folder = folder
+        self.host, self.port = host, port
+        self._controller: Controller | None = None
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def start(self) -> None:
+        """Listen (in a thread of its own); returns once the server accepts connections."""
+        self._controller = Controller(
+            _KeepInFolder(self.folder), hostname=self.host, port=self.port
+        )
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
