@@ -33,9 +33,10 @@ class Meeting(RecordsEvents):
     events: list[RecordedEvent] = field(default_factory=list, repr=False)
 
     @classmethod
-    def record(cls, *, source: str, **fields: Any) -> Meeting:
-        """Staff recorded a meeting: it leaves as ``meeting.held`` from the planner."""
-        meeting_id = uuid.uuid4()
+    def record(cls, *, source: str, meeting_id: uuid.UUID | None = None, **fields: Any) -> Meeting:
+        """Staff recorded a meeting: it leaves as ``meeting.held`` from the planner. Its id is
+        new, or given (a plan file gives each of its meetings a stable one)."""
+        meeting_id = meeting_id or uuid.uuid4()
         meeting = cls(id=meeting_id, source=source, external_id=str(meeting_id), **fields)
         meeting._record(MeetingHeld(**meeting.snapshot()))
         return meeting
