@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from tests.conftest import _delete_broker_objects
 from tests.notifier.servers import free_port
 
-LINE = re.compile(r"^(up|import|planner|archive|notifier) +\| ")
+LINE = re.compile(r"^(up|import|planner|archive|notifier|mail) +\| ")
 
 
 def session_processes(session_id: int) -> list[str]:

@@ -21,7 +21,11 @@ from workplan.local_run.mail_folder import MailFolder
 @pytest.fixture
 def catcher(tmp_path, monkeypatch):
     folder = MailFolder(tmp_path / "mail")
-    server = MailCatcher(folder, "127.0.0.1", free_port())
+    told: list[tuple[str, list[str]]] = []
+    server = MailCatcher(
+        folder, "127.0.0.1", free_port(), caught=lambda path, to: told.append((path.stem, to))
+    )
+    server.told = told  # type: ignore[attr-defined]
     server.start()
     monkeypatch.setenv("WORKPLAN_MAIL_CATCHER_DIR", str(folder.path))
     monkeypatch.chdir(tmp_path)  # no .env of the working tree
@@ -50,6 +54,7 @@ async def test_mail_the_notifier_sends_is_caught_listed_and_shown(
     empty_handed = await mail("show", "no-such-id")
 
     assert [entry["id"] for entry in listed] == [caught.id]
+    assert catcher.told == [(caught.id, [recipient["email"]])]
     assert listed[0]["to"].endswith(f"<{recipient['email']}>")
     assert listed[0]["subject"].startswith("Hearing scheduled: Hearing on the Justice for Khojaly")
     assert shown.exit_code == 0, shown.output

@@ -46,8 +46,10 @@ def list_command(
         console.print(f"no mail caught yet in {folder.path.resolve()}", markup=False)
         return
     table = Table("id", "received (UTC)", "to", "subject")
-    table.columns[0].no_wrap = True
+    for column in table.columns:  # one line a message; the id is never cut
+        column.no_wrap, column.overflow = True, "ellipsis"
     table.columns[0].min_width = len(caught[0].id)
+    table.columns[1].min_width = 19
     for mail in caught:
         table.add_row(
             mail.id, f"{mail.received_at:%Y-%m-%d %H:%M:%S}", mail.recipients, mail.subject

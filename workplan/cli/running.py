@@ -72,7 +72,7 @@ def up(
     SMTP server configured, mail is caught locally (``workplan mail list``)."""
     settings = LocalRunSettings()
     log = CombinedLog(sys.stderr, colour=_colour(sys.stderr))
-    catcher = None if settings.smtp_configured else _catcher(settings)
+    catcher = None if settings.smtp_configured else _catcher(settings, log)
     clashes = taken(_listeners(settings, catcher))
     if clashes:
         log.line("up", refusal(clashes))
@@ -118,9 +118,14 @@ def _colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ
 
 
-def _catcher(settings: LocalRunSettings) -> MailCatcher:
+def _catcher(settings: LocalRunSettings, log: CombinedLog) -> MailCatcher:
+    def caught(path: Path, recipients: list[str]) -> None:
+        log.line("mail", f"caught for {', '.join(recipients)}: workplan mail show {path.stem}")
+
     folder = MailFolder(settings.mail_catcher_dir)
-    return MailCatcher(folder, settings.mail_catcher_host, settings.mail_catcher_port)
+    return MailCatcher(
+        folder, settings.mail_catcher_host, settings.mail_catcher_port, caught=caught
+    )
 
 
 def _listeners(settings: LocalRunSettings, catcher: MailCatcher | None) -> list[Listener]:
