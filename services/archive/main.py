@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry
 
 from services.archive.bootstrap import BINDING, SERVICE, bootstrap
 from services.archive.entrypoints.api import (
+    access_log,
     calendar,
     errors,
     events,
@@ -31,8 +32,8 @@ from it: search, filters, timelines, "as of" state, a calendar feed, reports, ex
 
 Authenticate with a bearer token (`workplan tokens create --scope archive:read`).
 Restricted items and their events need `archive:restricted`; every read of them is
-written to the access log. Lists stream as JSON, CSV or JSON Lines (`format=` or
-`Accept`).
+written to the access log, which auditors read with `archive:audit`. Lists stream as
+JSON, CSV or JSON Lines (`format=` or `Accept`).
 """
 
 
@@ -67,6 +68,7 @@ def create_app(settings: ArchiveSettings | None = None) -> FastAPI:
             calendar.router,
             feeds.router,
             reports.router,
+            access_log.router,
         ],
         openapi_tags=[
             {"name": "search", "description": "One ranked search across everything"},
@@ -81,6 +83,7 @@ def create_app(settings: ArchiveSettings | None = None) -> FastAPI:
                 "address that calendar programs subscribe to",
             },
             {"name": "reports", "description": "Progress of a work plan"},
+            {"name": "audit", "description": "Who read restricted data (`archive:audit`)"},
             {"name": "operations", "description": "Health, readiness, metrics"},
         ],
     )

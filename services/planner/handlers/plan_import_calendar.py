@@ -51,7 +51,7 @@ async def import_hearings(
         )
         session.check_contains(hearing_entry.starts_at, hearing_entry.ends_at)
         window = (hearing_entry.starts_at, hearing_entry.ends_at)
-        await check_calendar(uow, item.committee, window, None, allow_overlap=False)
+        await check_calendar(uow, item.committee, window, None, allow_overlap=False, cleared=True)
         _check_among(created, item.committee, window, hearing_entry.ref)
         hearing = Hearing.schedule(
             id=hearing_id,
@@ -106,7 +106,8 @@ async def import_meetings(
             summary=dict(meeting_entry.summary),
             outcomes=[dict(outcome) for outcome in meeting_entry.outcomes],
             reported_by=meeting_entry.reported_by,
-            classification=meeting_entry.classification,
+            declared_classification=meeting_entry.classification,
+            item_classification=item.classification,
         )
         uow.meetings.add(meeting)
         item.note_activity(f"meeting {meeting.id} held")

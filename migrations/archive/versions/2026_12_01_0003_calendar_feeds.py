@@ -1,7 +1,7 @@
 """calendar feeds: personal feed links with hashed tokens, filters, clearance, last use
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003_calendar_feeds
+Revises: 0002_classification_rule
 Create Date: 2026-12-01 18:00:00.000000
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0002"
-down_revision: str | None = "0001"
+revision: str = "0003_calendar_feeds"
+down_revision: str | None = "0002_classification_rule"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
