@@ -154,11 +154,17 @@ def test_a_planner_that_cannot_bind_its_port_stops_the_others_and_leaves_no_proc
     assert "\x1b[" not in log
 
 
-def test_a_running_system_stops_on_sigterm_with_one_readable_log(up_env, tmp_path):
+@pytest.mark.parametrize(
+    "ctrl_c", [False, True], ids=["SIGTERM to workplan up", "Ctrl-C to the whole group"]
+)
+def test_a_running_system_stops_cleanly_with_one_readable_log(up_env, tmp_path, ctrl_c):
     process = start_up(up_env, tmp_path)
     try:
         started = read_until(process, "notifier ready:", timeout=120)
-        process.send_signal(signal.SIGTERM)
+        if ctrl_c:  # what a terminal does: SIGINT to every process of the foreground group
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(signal.SIGTERM)
         lines = started + finish(process)
     finally:
         if process.poll() is None:

@@ -97,12 +97,12 @@ def up(
             raise typer.Exit(1)
         while not stopping.is_set() and not supervisor.ended():
             stopping.wait(0.5)
-        failed = [p for p in supervisor.ended() if p.returncode not in (0, -signal.SIGTERM)]
-        for process in failed:
+        if stopping.is_set():
+            return  # asked to stop (Ctrl-C reaches the services too: they stop by themselves)
+        for process in supervisor.ended():
             log.line("up", f"{process.name} ended with exit code {process.returncode}; "
                      "stopping the others")  # fmt: skip
-        if failed:
-            raise typer.Exit(1)
+        raise typer.Exit(1)
     finally:
         supervisor.stop()
         if catcher is not None:
