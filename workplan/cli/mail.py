@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 import threading
@@ -14,14 +13,20 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from shared.runtime.listing import Column, print_listing
 from workplan.local_run.mail_catcher import MailCatcher
 from workplan.local_run.mail_folder import CaughtMail, MailFolder, MailNotFound
 from workplan.local_run.settings import LocalRunSettings
 
 app = typer.Typer(
     help="Mail caught by the local mail catcher of `workplan up`.", no_args_is_help=True
+)
+LISTED = (
+    Column("id", "id", copyable=True),
+    Column("received (UTC)", "received_at"),
+    Column("to", "to", copyable=True),
+    Column("subject", "subject"),
 )
 SHOWN_HEADERS = ("Date", "From", "To", "Subject", "List-Unsubscribe", "List-Unsubscribe-Post")
 
@@ -38,24 +43,13 @@ def list_command(
     """Caught messages, newest first: id, when, to whom, subject."""
     folder = _folder()
     caught = folder.list()[:limit]
-    if as_json:
-        typer.echo(json.dumps([_document(mail) for mail in caught], ensure_ascii=False))
-        return
     console = Console()
-    if not caught:
+    if not caught and not as_json:
         console.print(f"no mail caught yet in {folder.path.resolve()}", markup=False)
         return
-    table = Table("id", "received (UTC)", "to", "subject")
-    for column in table.columns:  # one line a message; the id is never cut
-        column.no_wrap, column.overflow = True, "ellipsis"
-    table.columns[0].min_width = len(caught[0].id)
-    table.columns[1].min_width = 19
-    for mail in caught:
-        table.add_row(
-            mail.id, f"{mail.received_at:%Y-%m-%d %H:%M:%S}", mail.recipients, mail.subject
-        )
-    console.print(table)
-    console.print(f"{len(caught)} message(s) in {folder.path.resolve()}", markup=False)
+    print_listing([_document(mail) for mail in caught], LISTED, as_json=as_json)
+    if not as_json:
+        console.print(f"{len(caught)} message(s) in {folder.path.resolve()}", markup=False)
 
 
 @app.command("show")

@@ -8,14 +8,12 @@ person, or a shared mailbox), and adds restricted items only when told ``--restr
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from services.archive.adapters.feed_store import SqlFeedStore
 from services.archive.adapters.repositories import SqlArchiveQueries
@@ -25,6 +23,7 @@ from services.archive.handlers import feeds
 from services.archive.handlers.feeds import Actor, CreateFeed
 from services.archive.settings import ArchiveSettings
 from shared.db.engine import create_engine
+from shared.runtime.listing import Column, print_document, print_listing
 
 T = TypeVar("T")
 CLI_ACTOR = "workplan feeds (command line)"
@@ -34,6 +33,15 @@ app = typer.Typer(
 console = Console()
 errors = Console(stderr=True)
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+LISTED = (
+    Column("id", "id", copyable=True),
+    Column("owner", "owner", copyable=True),
+    Column("name", "name"),
+    Column("filters", "filters"),
+    Column("restricted", "restricted"),
+    Column("last used", "last used"),
+    Column("revoked", "revoked"),
+)
 
 
 def _run(work: Callable[[SqlFeedStore, SqlArchiveQueries], Awaitable[T]]) -> T:
@@ -84,7 +92,7 @@ def create(  # noqa: PLR0917 - a command takes one argument per option
     issued = _run(lambda store, queries: feeds.create_feed(command, ADMIN, store, queries))
     url = f"{settings.archive_public_url.rstrip('/')}/feeds/{issued.token}.ics"
     if as_json:
-        typer.echo(json.dumps({**document(issued.feed), "url": url}, ensure_ascii=False))
+        print_document({**document(issued.feed), "url": url})
         return
     typer.echo(url)
 
@@ -96,24 +104,18 @@ def list_command(
 ) -> None:
     """Every feed (or one owner's) with its filters and last use; revoked ones too."""
     found = _run(lambda store, _queries: feeds.list_feeds(ADMIN, store, owner))
-    if as_json:
-        typer.echo(json.dumps([document(feed) for feed in found], ensure_ascii=False))
-        return
-    table = Table("id", "owner", "name", "filters", "restricted", "last used", "revoked")
-    table.columns[0].no_wrap = True
-    table.columns[0].min_width = 36
-    for feed in found:
-        table.add_row(
-            str(feed.id),
-            feed.owner,
-            feed.name,
-            _filters(feed.filters),
-            "yes" if feed.cleared else "no",
-            _moment(feed.last_used_at),
-            _moment(feed.revoked_at),
-        )
-    console.print(table)
-    console.print(f"{len(found)} feed(s)")
+    rows = [
+        {
+            **document(feed),
+            "filters": _filters(feed.filters),
+            "last used": _moment(feed.last_used_at),
+            "revoked": _moment(feed.revoked_at),
+        }
+        for feed in found
+    ]
+    print_listing([document(feed) for feed in found] if as_json else rows, LISTED, as_json=as_json)
+    if not as_json:
+        console.print(f"{len(found)} feed(s)")
 
 
 @app.command("revoke")
