@@ -162,7 +162,7 @@ async def test_the_azerbaijani_text_survives_the_import(planner, sample_plan):
         ),
         (
             lambda raw: _first_hearing(raw).update(starts_at="2026-02-24T11:00:00"),
-            "starts_at: Input should have timezone info",
+            "hearings.0.starts_at: Value error, needs its UTC offset",
         ),
         (
             lambda raw: next(i for i in raw["items"] if i.get("meetings"))["meetings"].append(
