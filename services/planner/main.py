@@ -19,6 +19,7 @@ from shared.contract.amqp_binding import STRUCTURED_CONTENT_TYPE
 from shared.contract.documents import typed_envelope
 from shared.messaging.publisher_policy import PLANNER_TYPES
 from shared.messaging.topology import events_exchange
+from shared.runtime.logs import PER_MESSAGE_LEVEL, broker_logger
 from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
 
@@ -38,6 +39,8 @@ def create_broker(planner: Planner, metrics: CollectorRegistry) -> RabbitBroker:
         settings.amqp_url.get_secret_value(),
         graceful_timeout=settings.graceful_timeout,
         app_id=SERVICE,
+        logger=broker_logger(SERVICE),
+        log_level=PER_MESSAGE_LEVEL,
         middlewares=[RabbitPrometheusMiddleware(registry=metrics, app_name=SERVICE)],
         description="Events of the Workplan system (CloudEvents 1.0).",
     )

@@ -59,6 +59,12 @@ COMMANDS = (
         "workplan.cli.contract_docs:app",
         "Generated contract documents (JSON Schemas, AsyncAPI).",
     ),
+    Entry(
+        "feeds",
+        "services.archive.entrypoints.feeds_cli:app",
+        "Calendar feed addresses (secret URLs a calendar program subscribes to).",
+    ),
+    Entry("mail", "workplan.cli.mail:app", "Mail caught by the local catcher of `workplan up`."),
 )
 
 
