@@ -1,6 +1,6 @@
-"""What the notifier's log says about events: each one at DEBUG only (FastStream's
-"Received"/"Processed", through our handler, not its own coloured one on stdout), and a
-dead letter at WARNING with its reason in the line itself."""
+"""What the notifier's log says about events: each one at DEBUG only (the consumer's
+"Received"/"Processed" lines, through our handler), and a dead letter at WARNING with its
+reason in the line itself."""
 
 from __future__ import annotations
 
