@@ -14,7 +14,14 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, case, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.planner.adapters.orm import hearings, items, meetings, organizations
+from services.planner.adapters.orm import (
+    committees,
+    hearings,
+    items,
+    meetings,
+    organizations,
+    sessions,
+)
 from services.planner.domain.hearings import ACTIVE_STATUSES, Hearing
 from services.planner.domain.items import OPEN_STATUSES, Item
 from services.planner.domain.meetings import Meeting
@@ -80,6 +87,15 @@ class SqlPlanRepository(_Tracking):
 
     async def work_plans(self) -> Sequence[WorkPlan]:
         return list(await self._session.scalars(select(WorkPlan)))
+
+    async def committees(self) -> Sequence[Committee]:
+        return list(await self._session.scalars(select(Committee).order_by(committees.c.code)))
+
+    async def sessions(self) -> Sequence[Session]:
+        statement = select(Session).order_by(
+            sessions.c.committee_code, sessions.c.starts_on.desc(), sessions.c.code
+        )
+        return list(await self._session.scalars(statement))
 
 
 class SqlItemRepository(_Tracking):

@@ -307,3 +307,13 @@ class MeetingOut(Out):
 class ItemDetailOut(ItemOut):
     hearings: list[HearingOut]
     meetings: list[MeetingOut]
+
+
+class SessionOut(Out):
+    committee: str
+    committee_name: dict[str, str]
+    code: str
+    name: dict[str, str]
+    starts_on: date
+    ends_on: date
+    timezone: str = Field(description="IANA zone in which the session's times are given.")
