@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 
 from services.archive.entrypoints import cli as archive_cli
+from services.console.entrypoints import cli as console_cli
 from services.notifier.entrypoints.cli import app as notifier_admin
 from services.planner.entrypoints.cli import import_command
-from workplan.cli import contract_docs, dead_letters, events, running, tokens
+from workplan.cli import console_commands, contract_docs, dead_letters, events, running, tokens
 
 app = typer.Typer(
     name="workplan",
@@ -23,6 +24,8 @@ archive_app.callback(invoke_without_command=True)(running.archive)
 archive_app.command("rebuild")(archive_cli.rebuild)
 app.add_typer(archive_app, name="archive")
 app.command("notifier")(running.notifier)
+app.command("console")(console_commands.console)
+app.add_typer(console_cli.app, name="users")
 app.add_typer(notifier_admin, name="notifier-admin")
 app.command("import")(import_command)
 app.command("publish")(events.publish)
