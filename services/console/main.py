@@ -14,14 +14,28 @@ from sqlalchemy import text
 from services.console.bootstrap import SERVICE, bootstrap
 from services.console.entrypoints.web.app import REPOSITORY, install_error_pages, mount_assets
 from services.console.entrypoints.web.i18n import load_catalogues
-from services.console.entrypoints.web.pages import sign_in, work_plan
+from services.console.entrypoints.web.pages import (
+    hearing_forms,
+    item_forms,
+    items,
+    meeting_forms,
+    sign_in,
+    work_plan,
+)
 from services.console.entrypoints.web.rendering import create_environment
 from services.console.entrypoints.web.security import SecurityHeaders, content_security_policy
 from services.console.settings import ConsoleSettings
 from shared.runtime.serve import configure_process, serve
 
 VERSION = "0.1.0"
-PAGES = [sign_in.router, work_plan.router]
+PAGES = [
+    sign_in.router,
+    work_plan.router,
+    item_forms.router,  # /items/new before /items/{item_id}
+    items.router,
+    hearing_forms.router,
+    meeting_forms.router,
+]
 
 
 def create_app(

@@ -26,7 +26,15 @@ def create_environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    environment.globals["listed"] = listed
     return environment
+
+
+def listed(value: object) -> list[object]:
+    """A form value as a list (a checkbox group sends one value or several)."""
+    if isinstance(value, list):
+        return value
+    return [value] if value else []
 
 
 def navigation(viewer: Viewer) -> list[tuple[str, str, str]]:
