@@ -48,7 +48,7 @@ async def create_item(client: httpx.AsyncClient, **changes) -> str:
     return location.split("/")[2].split("?")[0]
 
 
-async def test_a_clerk_creates_an_item_schedules_and_reschedules_its_hearing(clerk, stack):
+async def test_a_clerk_creates_an_item_schedules_and_reschedules_its_hearing(clerk):
     item_id = await create_item(clerk)
     page = await clerk.get(f"/items/{item_id}?done=created")
     shown = text_of(page)
@@ -67,12 +67,9 @@ async def test_a_clerk_creates_an_item_schedules_and_reschedules_its_hearing(cle
     assert "Mar 12, 2026, 11:00:00 AM – 1:00 PM" in shown, "Baku time, as entered"
 
     hearing_id = page.text.split('id="hearing-')[1].split('"')[0]
-    planner = httpx.AsyncClient(base_url=stack.planner_url)
     form = await clerk.get(f"/hearings/{hearing_id}/reschedule")
-    assert (
-        'value="11:00"' in form.text
-        and 'name="date-day" type="text" inputmode="numeric" value="12"' in form.text
-    )
+    assert 'value="11:00"' in form.text, "the form starts from the hearing's Baku time"
+    assert 'name="date-day" type="text" inputmode="numeric" value="12"' in form.text
     moved = await post_form(
         clerk, f"/hearings/{hearing_id}/reschedule",
         hearing_at("19.3.2026", "15:30", "17:00", reason="Rapporteur abroad"),
@@ -83,7 +80,6 @@ async def test_a_clerk_creates_an_item_schedules_and_reschedules_its_hearing(cle
     assert "The hearing was rescheduled" in shown
     assert "Mar 19, 2026, 3:30:00 PM – 5:00 PM" in shown
     assert "Was: Mar 12, 2026, 11:00:00 AM" in shown
-    await planner.aclose()
 
 
 async def test_bad_input_is_shown_next_to_each_field_and_nothing_is_created(clerk):
@@ -98,8 +94,9 @@ async def test_bad_input_is_shown_next_to_each_field_and_nothing_is_created(cler
     assert field_error(refused, "category") == "Error: Choose a category"
     assert field_error(refused, "period_start") == "Error: The start date must be a real date"
     assert 'href="#period_start-day"' in refused.text, "the summary links to the field"
-    assert 'value="Secretariat' not in refused.text or "Committee chair" in refused.text
-    assert "Traceback" not in refused.text and '"detail"' not in refused.text
+    assert "Committee chair" in refused.text, "what was typed is kept"
+    assert "Traceback" not in refused.text
+    assert '"detail"' not in refused.text
 
 
 async def test_the_planners_rules_come_back_next_to_their_fields(clerk):
