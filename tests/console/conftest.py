@@ -36,10 +36,11 @@ from tests.planner.conftest import planner, sample_plan  # noqa: F401 - fixtures
 
 PASSWORD = "correct horse battery"
 ACCOUNTS = {
-    "clerk": ["clerk"],
-    "cleared": ["clerk", "cleared"],
+    "clerk": ["clerk", "analyst"],
+    "cleared": ["clerk", "analyst", "cleared"],
     "analyst": ["analyst"],
 }
+"""User name → roles; every password is PASSWORD."""
 
 
 @dataclass
@@ -116,7 +117,9 @@ async def stack(
 @pytest.fixture
 async def browser_client(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
     """A cookie-keeping HTTP client: the console as a browser without JavaScript sees it."""
-    async with httpx.AsyncClient(base_url=stack.console_url, follow_redirects=False) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.console_url, headers={"Accept-Language": "en-GB,en;q=0.8"}
+    ) as client:
         yield client
 
 

@@ -64,7 +64,7 @@ async def test_a_clerk_creates_an_item_schedules_and_reschedules_its_hearing(cle
     page = await clerk.get(scheduled.headers["location"])
     shown = text_of(page)
     assert "The hearing was scheduled" in shown
-    assert "Mar 12, 2026, 11:00:00 AM – 1:00 PM" in shown, "Baku time, as entered"
+    assert "Mar 12, 2026, 11:00 AM – 1:00 PM" in shown, "Baku time, as entered"
 
     hearing_id = page.text.split('id="hearing-')[1].split('"')[0]
     form = await clerk.get(f"/hearings/{hearing_id}/reschedule")
@@ -78,8 +78,8 @@ async def test_a_clerk_creates_an_item_schedules_and_reschedules_its_hearing(cle
     page = await clerk.get(moved.headers["location"])
     shown = text_of(page)
     assert "The hearing was rescheduled" in shown
-    assert "Mar 19, 2026, 3:30:00 PM – 5:00 PM" in shown
-    assert "Was: Mar 12, 2026, 11:00:00 AM" in shown
+    assert "Mar 19, 2026, 3:30 PM – 5:00 PM" in shown
+    assert "Was: Mar 12, 2026, 11:00 AM" in shown
 
 
 async def test_bad_input_is_shown_next_to_each_field_and_nothing_is_created(clerk):
@@ -145,9 +145,8 @@ async def test_an_overlap_names_the_other_hearing_and_links_to_it(clerk):
         field_error(clash, "date") == "Error: This time overlaps another hearing of the committee"
     )
     assert f'href="/hearings/{other_id}"' in clash.text
-    assert (
-        "The other hearing: “Hearing on the OSCE PA agenda”, Apr 2, 2026, 10:00:00 AM"
-        in text_of(clash)
+    assert "The other hearing: “Hearing on the OSCE PA agenda”, Apr 2, 2026, 10:00 AM" in text_of(
+        clash
     )
     assert 'value="11:00"' in clash.text, "what was typed is kept"
 
@@ -197,7 +196,9 @@ async def test_a_user_without_clearance_never_sees_a_restricted_item(browser_cli
         await browser_client.get(f"/?plan={PLAN}")
     )
 
-    async with httpx.AsyncClient(base_url=stack.console_url) as other:
+    async with httpx.AsyncClient(
+        base_url=stack.console_url, headers={"Accept-Language": "en"}
+    ) as other:
         await sign_in(other, "clerk")
         plan = await other.get(f"/?plan={PLAN}")
         assert "Closed briefing on the negotiations" not in plan.text

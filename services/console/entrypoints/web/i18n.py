@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -66,11 +66,15 @@ class Translator:
         return format_date(day, format=form, locale=self.language)
 
     def datetime(self, value: dt.datetime | str | None, zone: str, form: str = "medium") -> str:
-        """A moment shown in ``zone`` (the session's time zone), never in UTC."""
+        """A moment shown in ``zone`` (the session's time zone), never in UTC: the date in
+        ``form`` and the time in hours and minutes, joined as the language joins them."""
         if value is None or value == "":
             return ""
         moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-        return format_datetime(moment, format=form, tzinfo=ZoneInfo(zone), locale=self.language)
+        local = moment.astimezone(ZoneInfo(zone))
+        joined = str(self.locale.datetime_formats[form])
+        clock = format_time(local, format="short", locale=self.language)
+        return joined.format(clock, format_date(local, format=form, locale=self.language))
 
     def time(self, value: dt.datetime | str | None, zone: str) -> str:
         if value is None or value == "":

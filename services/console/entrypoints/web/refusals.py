@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from services.console.adapters.service_client import Refused
 from services.console.entrypoints.web.i18n import Translator
+from services.console.entrypoints.web.labels import N_
 
 OVERLAP = re.compile(r"overlaps hearing ([0-9a-f-]{36})")
 
@@ -29,38 +30,42 @@ RULES: list[tuple[re.Pattern[str], str, str]] = [
     (
         re.compile(r"lies outside session"),
         "date",
-        "The hearing must take place within the session’s dates",
+        N_("The hearing must take place within the session’s dates"),
     ),
     (
         re.compile(r"must end after it starts"),
         "end_time",
-        "The end time must be after the start time",
+        N_("The end time must be after the start time"),
     ),
     (
         re.compile(r"period ends .* before it starts"),
         "period_end",
-        "The end of the period must be on or after its start",
+        N_("The end of the period must be on or after its start"),
     ),
-    (re.compile(r"unknown organisation"), "organizations", "Choose organisations the plan knows"),
+    (
+        re.compile(r"unknown organisation"),
+        "organizations",
+        N_("Choose organisations the plan knows"),
+    ),
     (
         re.compile(r"already has an item with ref"),
         "ref",
-        "Another item of this work plan has this reference",
+        N_("Another item of this work plan has this reference"),
     ),
     (
         re.compile(r"already at that time and place"),
         "date",
-        "The hearing is already at that time and place",
+        N_("The hearing is already at that time and place"),
     ),
     (
         re.compile(r"and cannot be (scheduled|rescheduled|cancelled|held)|no hearing can be"),
         "general",
-        "This is not possible in the current status",
+        N_("This is not possible in the current status"),
     ),
     (
         re.compile(r"cannot go from \w+ to \w+"),
         "status",
-        "This status change is not allowed from the item’s current status",
+        N_("This status change is not allowed from the item’s current status"),
     ),
 ]
 """(wording of the API's rule, field it concerns, message in the reader's language)."""
