@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
@@ -42,9 +41,9 @@ def create_app(
     settings: ConsoleSettings | None = None,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
-    node_modules: Path = REPOSITORY / "node_modules",
 ) -> FastAPI:
     console = bootstrap(settings or ConsoleSettings(), transport)
+    node_modules = console.settings.node_modules or REPOSITORY / "node_modules"
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

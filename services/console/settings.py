@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr
 
 from shared.settings import WorkplanSettings
@@ -25,6 +27,11 @@ class ConsoleSettings(WorkplanSettings):
     )
     session_idle_minutes: float = Field(
         default=480, gt=0, description="A browser session ends after this long without a request."
+    )
+    node_modules: Path | None = Field(
+        default=None,
+        description="Folder of the npm packages the console serves (govuk-frontend, htmx); "
+        "default: node_modules beside the source tree (`npm ci` in scripts/bootstrap).",
     )
     default_language: str = Field(default="az", pattern=r"^(az|en|ru)$")
     oidc_client_id: str | None = Field(default=None, description="OIDC client of the console.")

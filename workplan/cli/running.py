@@ -28,6 +28,7 @@ SERVICES = {
     "planner": ("WORKPLAN_PLANNER_HOST", "WORKPLAN_PLANNER_PORT", "127.0.0.1", 8001),
     "archive": ("WORKPLAN_ARCHIVE_HOST", "WORKPLAN_ARCHIVE_PORT", "127.0.0.1", 8002),
     "notifier": ("WORKPLAN_NOTIFIER_HOST", "WORKPLAN_NOTIFIER_PORT", "127.0.0.1", 8003),
+    "console": ("WORKPLAN_CONSOLE_HOST", "WORKPLAN_CONSOLE_PORT", "127.0.0.1", 8000),
 }
 """Every service that exists, with where its HTTP API listens by default."""
 
@@ -70,8 +71,11 @@ def up(
     migrate()
     if sample:
         _run([sys.executable, "-m", "workplan.cli", "import", str(SAMPLE)])
+        demo_user()
     processes = {
-        name: subprocess.Popen([sys.executable, "-m", "workplan.cli", name])  # noqa: S603
+        name: subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "workplan.cli", name], env=_environment(name)
+        )
         for name in SERVICES
     }
     stopping = False
@@ -84,7 +88,13 @@ def up(
     signal.signal(signal.SIGINT, stop)
     urls = _wait_ready(processes, ready_timeout)
     for name, url in urls.items():
-        console.print(f"[green]{name}[/green] {url}/docs   (ready: {url}/readyz)")
+        if name != "console":
+            console.print(f"[green]{name}[/green] {url}/docs   (ready: {url}/readyz)")
+    if "console" in urls:
+        console.print(
+            f"[bold green]staff console[/bold green] {urls['console']}/   "
+            + (f"sign in as {DEMO_USER!r}, password {DEMO_PASSWORD!r}" if sample else "")
+        )
     console.print("mint a token: workplan tokens create --scope planner:read --scope planner:write")
     while not stopping and all(p.poll() is None for p in processes.values()):
         time.sleep(0.5)
@@ -96,6 +106,31 @@ def up(
     failed = [name for name, p in processes.items() if p.returncode not in (0, -signal.SIGTERM)]
     if failed and not stopping:
         raise typer.Exit(1)
+
+
+DEMO_USER, DEMO_PASSWORD = "demo", "workplan-demo"
+"""A sign-in for the sample data on a local machine (made by ``workplan up``)."""
+
+
+def demo_user() -> None:
+    """Add the demo clerk (every role) unless an account of that name exists."""
+    subprocess.run(  # noqa: S603 - our own command line
+        [
+            sys.executable, "-m", "workplan.cli", "users", "add", DEMO_USER,
+            "--role", "clerk", "--role", "analyst", "--role", "cleared", "--role", "admin",
+            "--name", "Demo clerk", "--email", "demo@workplan.local", "--language", "az",
+            "--password", DEMO_PASSWORD,
+        ],
+        check=False,
+        capture_output=True,
+    )  # fmt: skip
+
+
+def _environment(service: str) -> dict[str, str]:
+    """The console is served over plain http on this machine: its cookie cannot be Secure."""
+    if service == "console":
+        return {"WORKPLAN_COOKIE_SECURE": "false", **os.environ}
+    return dict(os.environ)
 
 
 def _wait_ready(processes: dict[str, subprocess.Popen[bytes]], timeout: float) -> dict[str, str]:
