@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.console.adapters.accounts_sql import SqlAccounts, SqlSessions
 from services.console.adapters.archive_api import ArchiveApi
 from services.console.adapters.notifier_api import NotifierDirectory
+from services.console.adapters.oidc import OidcClient, OidcLogins
 from services.console.adapters.passwords import Argon2Passwords
 from services.console.adapters.planner_api import PlannerApi
 from services.console.adapters.service_client import ServiceClient
@@ -31,6 +32,8 @@ class Console:
     planner: PlannerApi
     archive: ArchiveApi
     directory: NotifierDirectory
+    oidc: OidcClient | None
+    oidc_logins: OidcLogins
 
     @property
     def session_idle(self) -> timedelta:
@@ -71,4 +74,19 @@ def bootstrap(
         planner=PlannerApi(client("planner", settings.planner_url)),
         archive=ArchiveApi(client("archive", settings.archive_url)),
         directory=NotifierDirectory(client("notifier", settings.notifier_url)),
+        oidc=_oidc(settings, http),
+        oidc_logins=OidcLogins(engine),
+    )
+
+
+def _oidc(settings: ConsoleSettings, http: httpx.AsyncClient) -> OidcClient | None:
+    """OpenID Connect sign-in, when an issuer is configured."""
+    if not (settings.oidc_discovery_url and settings.oidc_client_id):
+        return None
+    secret = settings.oidc_client_secret
+    return OidcClient(
+        http,
+        settings.oidc_discovery_url,
+        settings.oidc_client_id,
+        secret.get_secret_value() if secret else None,
     )

@@ -18,6 +18,7 @@ from services.console.entrypoints.web.pages import (
     item_forms,
     items,
     meeting_forms,
+    oidc,
     sign_in,
     work_plan,
 )
@@ -29,6 +30,7 @@ from shared.runtime.serve import configure_process, serve
 VERSION = "0.1.0"
 PAGES = [
     sign_in.router,
+    oidc.router,
     work_plan.router,
     item_forms.router,  # /items/new before /items/{item_id}
     items.router,

@@ -1,4 +1,4 @@
-"""console: accounts and signed-in browser sessions
+"""console: accounts, signed-in browser sessions, OpenID Connect sign-ins under way
 
 Revision ID: 0001
 Revises:
@@ -67,9 +67,23 @@ def upgrade() -> None:
         schema="console",
     )
     op.create_index("sessions_expires_at", "sessions", ["expires_at"], schema="console")
+    op.create_table(
+        "oidc_logins",
+        sa.Column(
+            "state", sa.Text(), primary_key=True, comment="the authorization request's state"
+        ),
+        sa.Column("code_verifier", sa.Text(), nullable=False, comment="PKCE verifier (RFC 7636)"),
+        sa.Column("nonce", sa.Text(), nullable=False),
+        sa.Column("next_path", sa.Text(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+        schema="console",
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("oidc_logins", schema="console")
     op.drop_index("sessions_expires_at", table_name="sessions", schema="console")
     op.drop_table("sessions", schema="console")
     op.drop_table("accounts", schema="console")

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -47,6 +47,14 @@ class SqlAccounts:
 
     async def by_oidc_subject(self, subject: str) -> Account | None:
         return await self._one(accounts.c.oidc_subject == subject)
+
+    async def by_email(self, email: str) -> list[Account]:
+        async with self._engine.connect() as connection:
+            statement = select(accounts).where(func.lower(accounts.c.email) == email.lower())
+            return [_account(row._mapping) for row in await connection.execute(statement)]
+
+    async def set_oidc_subject(self, account_id: uuid.UUID, subject: str) -> None:
+        await self._update(account_id, oidc_subject=subject)
 
     async def all(self) -> list[Account]:
         async with self._engine.connect() as connection:

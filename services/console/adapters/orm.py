@@ -1,4 +1,5 @@
-"""The console's own tables (schema ``console``): accounts and signed-in browser sessions.
+"""The console's own tables (schema ``console``): accounts, signed-in browser sessions and
+OpenID Connect sign-ins under way.
 
 Nothing of the work plan is kept here: the console reads and writes that through the
 other services' HTTP APIs.
@@ -54,4 +55,14 @@ sessions = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("sessions_expires_at", "expires_at"),
+)
+
+oidc_logins = Table(
+    "oidc_logins",
+    metadata,
+    Column("state", Text, primary_key=True, comment="the authorization request's state"),
+    Column("code_verifier", Text, nullable=False, comment="PKCE verifier (RFC 7636)"),
+    Column("nonce", Text, nullable=False),
+    Column("next_path", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from services.console.domain.accounts import LANGUAGES, Account, Language, new_account
 
-__all__ = ["Account", "add_account", "choose_language", "link_inbox", "sign_in"]
+__all__ = [
+    "Account",
+    "add_account",
+    "choose_language",
+    "link_inbox",
+    "sign_in",
+    "sign_in_with_oidc",
+]
 from services.console.domain.errors import InvalidAccount, SignInRefused
 from services.console.handlers.ports import Accounts, PasswordHasher, RecipientDirectory
 
@@ -71,3 +79,59 @@ async def link_inbox(
     await accounts.link_recipient(account.id, recipient_id)
     account.recipient_id = recipient_id
     return account
+
+
+async def sign_in_with_oidc(
+    accounts: Accounts,
+    *,
+    subject: str,
+    email: str | None,
+    email_verified: bool,
+    name: str | None,
+    username: str | None,
+    default_roles: list[str],
+) -> Account:
+    """The account of a person the OpenID provider vouched for.
+
+    1. The account already linked to this provider's subject.
+    2. Else an account made for OIDC sign-in (``workplan users add --oidc``: no password,
+       not yet linked) with the same, provider-verified e-mail address: linked now.
+    3. Else, when default roles are configured, a new account with those roles.
+    Otherwise :class:`SignInRefused`: an administrator must add the person first.
+    """
+    found = await accounts.by_oidc_subject(subject)
+    if found is not None:
+        if not found.active:
+            raise SignInRefused("this account is disabled")
+        return found
+    if email and email_verified:
+        waiting = [
+            account
+            for account in await accounts.by_email(email)
+            if account.active and account.oidc_subject is None and account.password_hash is None
+        ]
+        if len(waiting) == 1:
+            await accounts.set_oidc_subject(waiting[0].id, subject)
+            waiting[0].oidc_subject = subject
+            return waiting[0]
+    if not default_roles:
+        raise SignInRefused("no account of this console is set up for you")
+    account = new_account(
+        await _free_username(accounts, username or (email or "").split("@")[0] or "user"),
+        roles=default_roles,
+        display_name=name,
+        email=email if email_verified else None,
+    )
+    account.oidc_subject = subject
+    await accounts.add(account)
+    return account
+
+
+async def _free_username(accounts: Accounts, wanted: str) -> str:
+    base = re.sub(r"[^a-z0-9._-]", "-", wanted.lower()).strip("-._")[:50] or "user"
+    base = base if len(base) >= 2 else f"{base}-user"
+    candidate, number = base, 1
+    while await accounts.by_username(candidate) is not None:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate

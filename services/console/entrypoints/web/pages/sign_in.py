@@ -38,7 +38,7 @@ NextPath = Annotated[str, Query(max_length=2000)]
 YEAR = 365 * 24 * 3600
 
 
-def _sign_in_page(
+def sign_in_page(
     request: Request,
     console: ConsoleDep,
     next_path: str,
@@ -61,7 +61,7 @@ def _sign_in_page(
             "username": username,
             "errors": errors or {},
             "expired": expired,
-            "oidc": console.settings.oidc_discovery_url is not None,
+            "oidc": console.oidc is not None,
         },
         status_code=status_code,
     )
@@ -76,7 +76,7 @@ def _sign_in_page(
 async def sign_in_form(
     request: Request, console: ConsoleDep, next: NextPath = "/", expired: bool = False
 ) -> Response:
-    return _sign_in_page(request, console, safe_next(next), expired=expired)
+    return sign_in_page(request, console, safe_next(next), expired=expired)
 
 
 @router.post("/sign-in")
@@ -88,7 +88,7 @@ async def sign_in(request: Request, console: ConsoleDep) -> Response:
     password = str(form.get("password") or "")[:1000]
     if not same_token(request.cookies.get(SIGN_IN_CSRF_COOKIE), form.get("csrf_token")):
         errors = {"username": t.gettext("Your sign-in form had expired. Sign in again.")}
-        return _sign_in_page(request, console, next_path, username=username, errors=errors,
+        return sign_in_page(request, console, next_path, username=username, errors=errors,
                              status_code=400)  # fmt: skip
     errors = {}
     if not username:
@@ -96,13 +96,13 @@ async def sign_in(request: Request, console: ConsoleDep) -> Response:
     if not password:
         errors["password"] = t.gettext("Enter your password")
     if errors:
-        return _sign_in_page(request, console, next_path, username=username, errors=errors,
+        return sign_in_page(request, console, next_path, username=username, errors=errors,
                              status_code=400)  # fmt: skip
     try:
         account = await accounts.sign_in(console.accounts, console.passwords, username, password)
     except SignInRefused:
         errors = {"username": t.gettext("The user name or password is not right")}
-        return _sign_in_page(request, console, next_path, username=username, errors=errors,
+        return sign_in_page(request, console, next_path, username=username, errors=errors,
                              status_code=400)  # fmt: skip
     with contextlib.suppress(ServiceUnavailable, ConsoleError, Refused):
         # the inbox is linked at a later sign-in; signing in does not need the notifier
