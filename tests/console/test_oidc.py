@@ -108,7 +108,8 @@ async def test_a_person_without_an_account_is_refused(browser: Browser, oidc_con
     await provider_sign_in(page, "stranger")
     await page.wait_for_url(f"{console_url}/**")
     assert "no account of this console is set up for you" in await page.inner_text("main")
-    assert (await page.goto(f"{console_url}/")).url.startswith(f"{console_url}/sign-in")
+    await page.goto(f"{console_url}/")
+    assert page.url.startswith(f"{console_url}/sign-in"), "nobody was signed in"
     await context.close()
 
 

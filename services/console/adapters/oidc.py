@@ -66,7 +66,7 @@ class OidcLogins:
                     code_verifier=login.code_verifier,
                     nonce=login.nonce,
                     next_path=login.next_path,
-                )  # fmt: skip
+                )
             )
 
     async def take(self, state: str) -> PendingLogin | None:
