@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from services.console.bootstrap import bootstrap
+from services.console.handlers import accounts
 from tests.console.conftest import PASSWORD, sign_in
+from tests.support import bearer
 
 
 async def test_a_clerk_signs_in_and_sees_the_work_plan(browser_client):
@@ -88,3 +92,32 @@ async def test_an_expired_session_returns_to_sign_in_and_then_back_to_the_page(
 async def test_sign_in_never_redirects_to_another_site(browser_client):
     back = await sign_in(browser_client, "clerk", next_path="//evil.example/")
     assert back.headers["location"] == "/"
+
+
+async def test_an_account_with_an_email_gets_its_notifier_recipient_at_sign_in(
+    browser_client, stack, notifier_settings
+):
+    console = bootstrap(stack.settings)
+    try:
+        added = await accounts.add_account(
+            console.accounts, console.passwords, "leyla", roles=["clerk", "cleared"],
+            password=PASSWORD, display_name="Leyla Həsənova", email="leyla@example.gov.az",
+        )  # fmt: skip
+        assert added.recipient_id is None
+        await sign_in(browser_client, "leyla")
+        linked = await console.accounts.by_username("leyla")
+    finally:
+        await console.close()
+    assert linked is not None
+    assert linked.recipient_id is not None
+    async with httpx.AsyncClient(base_url=stack.notifier_url) as notifier:
+        found = await notifier.get(
+            f"/api/v1/recipients/{linked.recipient_id}",
+            headers=bearer(notifier_settings, "notifier:admin"),
+        )
+    assert found.status_code == 200, found.text
+    recipient = found.json()
+    assert (recipient["email"], recipient["name"]) == ("leyla@example.gov.az", "Leyla Həsənova")
+    assert recipient["cleared"] is True, (
+        "a cleared clerk's recipient may hear of restricted records"
+    )

@@ -17,7 +17,7 @@ class NotifierDirectory:
     def __init__(self, client: ServiceClient) -> None:
         self._client = client
 
-    async def find_or_add(self, name: str, email: str, language: str) -> uuid.UUID:
+    async def find_or_add(self, name: str, email: str, language: str, cleared: bool) -> uuid.UUID:
         offset = 0
         while True:
             page = await self._client.read(
@@ -33,6 +33,6 @@ class NotifierDirectory:
             "POST",
             "/api/v1/recipients",
             CONSOLE_ADMIN,
-            {"name": name, "email": email, "language": language},
+            {"name": name, "email": email, "language": language, "cleared": cleared},
         )
         return uuid.UUID(added["id"])

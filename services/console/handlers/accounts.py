@@ -74,7 +74,7 @@ async def link_inbox(
     if account.recipient_id is not None or account.email is None:
         return account
     recipient_id = await directory.find_or_add(
-        account.display_name, account.email, account.language
+        account.display_name, account.email, account.language, account.has("cleared")
     )
     await accounts.link_recipient(account.id, recipient_id)
     account.recipient_id = recipient_id

@@ -40,5 +40,6 @@ class PasswordHasher(Protocol):
 
 
 class RecipientDirectory(Protocol):
-    async def find_or_add(self, name: str, email: str, language: str) -> uuid.UUID:
-        """The notifier recipient with this e-mail address, created when there is none."""
+    async def find_or_add(self, name: str, email: str, language: str, cleared: bool) -> uuid.UUID:
+        """The notifier recipient with this e-mail address, created when there is none
+        (``cleared``: it may be told, redacted, that a restricted record changed)."""

@@ -28,6 +28,11 @@ class ShownRefusal:
 
 RULES: list[tuple[re.Pattern[str], str, str]] = [
     (
+        re.compile(r"overlaps another hearing"),  # one the caller may not see: not named
+        "date",
+        N_("This time overlaps another hearing of the committee"),
+    ),
+    (
         re.compile(r"lies outside session"),
         "date",
         N_("The hearing must take place within the session’s dates"),
