@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+import aio_pika
 import httpx
 import pytest
 from pydantic import SecretStr
@@ -26,7 +27,6 @@ from shared.messaging.topology import Topology
 from tests.archive.conftest import archive_db, archive_settings  # noqa: F401 - fixtures
 from tests.console.servers import serving
 from tests.notifier.conftest import (  # noqa: F401 - fixtures
-    delete_notifier_queue,
     notifier,
     notifier_settings,
     receiver,
@@ -109,9 +109,20 @@ async def stack(
         await clean_console(console)
         console_url = await running.enter_async_context(serving(create_console(console)))
         yield Stack(console_url, planner_url, archive_url, notifier_url, console, sample_plan)
-    await delete_notifier_queue(
-        notifier_settings.amqp_url.get_secret_value(), Topology(notifier_settings.broker_prefix)
-    )
+    await delete_consumer_queues(notifier_settings.amqp_url.get_secret_value(), run_id)
+
+
+async def delete_consumer_queues(amqp_url: str, run_id: str) -> None:
+    """The archive's and notifier's queues bind every event: other tests of the run expect
+    events to be unroutable while nothing of theirs is bound."""
+    topology = Topology(f"test-{run_id}")
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        for service in ("archive", "notifier"):
+            for queue in (topology.queue(service), topology.dead_letter_queue(service)):
+                channel = await connection.channel()
+                with contextlib.suppress(Exception):
+                    await channel.queue_delete(queue)
 
 
 @pytest.fixture
