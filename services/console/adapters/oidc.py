@@ -1,6 +1,7 @@
-"""OpenID Connect sign-in: authorization code with PKCE (authlib's OAuth 2 client), the
-ID token verified against the issuer's keys (PyJWT): signature, issuer, audience, expiry
-and the nonce of this sign-in.
+"""OpenID Connect sign-in: authorization code with PKCE, built with authlib's OAuth 2
+protocol functions (grant URI, S256 challenge, token request) and sent with the console's
+own httpx client; the ID token verified against the issuer's keys (PyJWT): signature,
+issuer, audience, expiry and the nonce of this sign-in.
 
 What a sign-in under way needs between the two requests (state, PKCE verifier, nonce,
 where to go after) is kept server-side in ``console.oidc_logins`` for ten minutes.
@@ -12,10 +13,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import jwt
-from authlib.integrations.httpx_client import AsyncOAuth2Client
+from authlib.oauth2.rfc6749.parameters import prepare_grant_uri, prepare_token_request
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -103,17 +106,6 @@ class OidcClient:
             self._metadata = await self._json(self._discovery_url)
         return self._metadata
 
-    def _client(self, redirect_uri: str) -> AsyncOAuth2Client:
-        return AsyncOAuth2Client(
-            client_id=self._client_id,
-            client_secret=self._client_secret,
-            scope="openid email profile",
-            redirect_uri=redirect_uri,
-            code_challenge_method="S256",
-            token_endpoint_auth_method="client_secret_basic" if self._client_secret else "none",
-            timeout=self._http.timeout,
-        )
-
     async def start(self, redirect_uri: str, next_path: str) -> tuple[str, PendingLogin]:
         """The provider's authorization URL, and what to keep until the browser returns."""
         metadata = await self.metadata()
@@ -123,25 +115,47 @@ class OidcClient:
             nonce=secrets.token_urlsafe(32),
             next_path=next_path,
         )
-        async with self._client(redirect_uri) as client:
-            url, _state = client.create_authorization_url(
-                metadata["authorization_endpoint"],
-                state=login.state,
-                code_verifier=login.code_verifier,
-                nonce=login.nonce,
-            )
-        return url, login
+        url = prepare_grant_uri(
+            metadata["authorization_endpoint"],
+            client_id=self._client_id,
+            response_type="code",
+            redirect_uri=redirect_uri,
+            scope="openid email profile",
+            state=login.state,
+            nonce=login.nonce,
+            code_challenge=create_s256_code_challenge(login.code_verifier),
+            code_challenge_method="S256",
+        )
+        return str(url), login
 
     async def finish(self, redirect_uri: str, code: str, login: PendingLogin) -> Identity:
         """Exchange the code (with the PKCE verifier) and verify the ID token."""
         metadata = await self.metadata()
+        body = prepare_token_request(
+            "authorization_code",
+            redirect_uri=redirect_uri,
+            code=code,
+            code_verifier=login.code_verifier,
+            **({} if self._client_secret else {"client_id": self._client_id}),
+        )
+        extra: dict[str, Any] = {}
+        if self._client_secret:  # client_secret_basic: both form-encoded first (RFC 6749 2.3.1)
+            secret = quote(self._client_secret, safe="")
+            extra["auth"] = httpx.BasicAuth(quote(self._client_id, safe=""), secret)
         try:
-            async with self._client(redirect_uri) as client:
-                token = await client.fetch_token(
-                    metadata["token_endpoint"], code=code, code_verifier=login.code_verifier
-                )
-        except Exception as exc:
-            raise OidcFailed(f"the provider refused the code: {type(exc).__name__}") from exc
+            response = await self._http.post(
+                metadata["token_endpoint"],
+                content=body,
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                **extra,
+            )
+            token: dict[str, Any] = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise OidcFailed(f"the provider cannot be reached ({type(exc).__name__})") from exc
+        if response.status_code != 200:
+            raise OidcFailed(
+                f"the provider refused the code: {token.get('error', response.status_code)}"
+            )
         id_token = token.get("id_token")
         if not isinstance(id_token, str):
             raise OidcFailed("the provider sent no ID token")
