@@ -18,6 +18,7 @@ from services.planner.entrypoints.api import (
     meetings,
     organizations,
     sessions,
+    work_plans,
 )
 from services.planner.entrypoints.consumers import build_consumer_router
 from services.planner.settings import PlannerSettings
@@ -77,6 +78,7 @@ def create_app(settings: PlannerSettings | None = None) -> FastAPI:
             meetings.router,
             organizations.router,
             sessions.router,
+            work_plans.router,
         ],
         openapi_tags=[
             {"name": "items", "description": "Work-plan items and their status"},

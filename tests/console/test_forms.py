@@ -3,6 +3,8 @@ back as errors next to their fields; times are the session's (Asia/Baku), never 
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -205,3 +207,21 @@ async def test_a_user_without_clearance_never_sees_a_restricted_item(browser_cli
         hidden = await other.get(f"/items/{item_id}")
         assert hidden.status_code == 404
         assert "Closed briefing" not in hidden.text
+
+
+async def test_the_work_plan_filters_and_counts(clerk):
+    everything = text_of(await clerk.get(f"/?plan={PLAN}"))
+    total = re.search(r"(\d+) items; 0% completed\.", everything)
+    assert total, everything[:2000]
+    assert f"Planned ({total[1]})" in everything, "the sample plan's items are all planned"
+    folded = text_of(await clerk.get(f"/?plan={PLAN}&q=XOCALI"))
+    assert "item matches the filters" in folded or "items match the filters" in folded
+    assert "Xocalı" in folded or "Khojaly" in folded
+    assert f"Planned ({total[1]})" not in folded
+    nobody = text_of(await clerk.get(f"/?plan={PLAN}&owner=Nobody+at+all"))
+    assert "0 items match the filters" in nobody
+    assert "No items match." in nobody
+    by_status = text_of(await clerk.get(f"/?plan={PLAN}&status=completed"))
+    assert "No items match." in by_status
+    bad = await clerk.get(f"/?plan={PLAN}&status=unknown&category=nonsense")
+    assert bad.status_code == 200, "an unknown filter value is ignored, not an error"

@@ -6,9 +6,6 @@ from typing import Any
 
 from services.console.adapters.service_client import Caller, ServiceClient
 
-PAGE = 500
-MAX_ITEMS = 20_000
-
 
 class PlannerApi:
     def __init__(self, client: ServiceClient) -> None:
@@ -22,21 +19,35 @@ class PlannerApi:
         found: list[dict[str, Any]] = await self._client.read("/api/v1/organizations", caller)
         return found
 
-    async def items(self, caller: Caller, committee: str, session: str) -> list[dict[str, Any]]:
-        """Every item of the work plan the caller may see (page by page)."""
-        found: list[dict[str, Any]] = []
-        while len(found) < MAX_ITEMS:
-            page = await self._client.read(
-                "/api/v1/items",
-                caller,
-                committee=committee,
-                session=session,
-                limit=PAGE,
-                offset=len(found),
-            )
-            found.extend(page)
-            if len(page) < PAGE:
-                break
+    async def items(
+        self,
+        caller: Caller,
+        committee: str,
+        session: str,
+        *,
+        limit: int,
+        offset: int = 0,
+        filters: dict[str, str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """One page of the work plan's items that match (``status``, ``category``,
+        ``organization``, ``owner``, ``q``), as the caller may see them."""
+        found: list[dict[str, Any]] = await self._client.read(
+            "/api/v1/items",
+            caller,
+            committee=committee,
+            session=session,
+            limit=limit,
+            offset=offset,
+            **(filters or {}),
+        )
+        return found
+
+    async def summary(
+        self, caller: Caller, committee: str, session: str, **filters: str
+    ) -> dict[str, Any]:
+        """Items per status, owners and organisations (of the items that match)."""
+        path = f"/api/v1/work-plans/{committee}/{session}/summary"
+        found: dict[str, Any] = await self._client.read(path, caller, **filters)
         return found
 
     async def item(self, caller: Caller, item_id: str) -> dict[str, Any]:

@@ -29,7 +29,24 @@ class ItemFilter:
     status: str | None = None
     category: str | None = None
     organization: str | None = None
+    owner: str | None = None
+    text: str | None = None
+    """Words in the title, description, ref, tags or owners; case and Azerbaijani letters
+    folded (``xocali`` finds ``Xocalı``)."""
     include_restricted: bool = False
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """A work plan at a glance: items per status, and who and what its items name."""
+
+    statuses: dict[str, int]
+    owners: list[str]
+    organizations: list[str]
+
+    @property
+    def total(self) -> int:
+        return sum(self.statuses.values())
 
 
 @dataclass(frozen=True)
@@ -75,6 +92,7 @@ class ItemRepository(Protocol):
     async def get(self, item_id: uuid.UUID, *, for_update: bool = False) -> Item | None: ...
     async def by_ref(self, work_plan_id: uuid.UUID, ref: str) -> Item | None: ...
     async def find(self, where: ItemFilter, page: Page) -> Sequence[Item]: ...
+    async def summary(self, where: ItemFilter) -> PlanSummary: ...
     async def open_for_organization(
         self, code: str, *, include_restricted: bool
     ) -> Sequence[Item]: ...

@@ -18,6 +18,7 @@ from services.planner.handlers.ports import (
     ItemFilter,
     MeetingFilter,
     Page,
+    PlanSummary,
     UnitOfWork,
 )
 
@@ -84,6 +85,15 @@ async def list_sessions(uow: UnitOfWork) -> Sequence[SessionListing]:
             SessionListing(committees[session.committee_code], session)
             for session in await uow.plans.sessions()
         ]
+
+
+async def work_plan_summary(uow: UnitOfWork, where: ItemFilter) -> PlanSummary:
+    """Items per status, owners and organisations of a work plan's items that match."""
+    committee, session = where.committee or "", where.session or ""
+    async with uow:
+        if await uow.plans.work_plan(committee, session) is None:
+            raise NotFound(f"no work plan of committee {committee} for session {session}")
+        return await uow.items.summary(where)
 
 
 async def list_organizations(uow: UnitOfWork) -> Sequence[Organization]:

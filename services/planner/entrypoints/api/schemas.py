@@ -320,3 +320,12 @@ class SessionOut(Out):
     starts_on: date
     ends_on: date
     timezone: str = Field(description="IANA zone in which the session's times are given.")
+
+
+class WorkPlanSummaryOut(Out):
+    committee: str
+    session: str
+    total: int
+    statuses: dict[str, int] = Field(description="Items per status (absent: none).")
+    owners: list[str] = Field(description="Everyone the items name as responsible.")
+    organizations: list[str] = Field(description="Every organisation the items name.")
