@@ -124,7 +124,10 @@ async def run(url: str, items: int, runs: int) -> None:
         "WORKPLAN_COOKIE_SECURE": "false",
         "WORKPLAN_LOG_LEVEL": "WARNING",
     }
-    process = subprocess.Popen([sys.executable, "-m", "workplan.cli", "console"], env=environment)
+    console_alone = "from services.console.main import run; run()"  # what `workplan console` runs
+    process = subprocess.Popen(  # noqa: S603, ASYNC220 - started once, before timing
+        [sys.executable, "-c", console_alone], env=environment
+    )
     base = f"http://127.0.0.1:{console_port}"
     try:
         async with httpx.AsyncClient(base_url=base, timeout=60) as client:
@@ -162,7 +165,7 @@ async def run(url: str, items: int, runs: int) -> None:
                 times.sort()
                 p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
                 print(f"{label:28} {statistics.median(times):8.1f} {p95:8.1f} {size / 1024:8.0f}")
-        status = Path(f"/proc/{process.pid}/status").read_text()
+        status = Path(f"/proc/{process.pid}/status").read_text()  # noqa: ASYNC240 - once
         peak = re.search(r"VmHWM:\s+(\d+) kB", status)
         print(f"console peak RSS: {int(peak[1]) / 1024:.0f} MB" if peak else "RSS unknown")
     finally:

@@ -18,11 +18,12 @@ async def test_sessions_need_a_token(client, sample_plan):
     assert (await client.get("/api/v1/sessions")).status_code == 401
 
 
-async def create(client, staff, **fields):
+async def create(client, staff, **fields) -> str:
     body = {"committee": "MM-IRIPT", "session": "2026-spring", "category": "review", **fields}
     created = await client.post("/api/v1/items", headers=staff, json=body)
     assert created.status_code == 201, created.text
-    return created.json()["id"]
+    item_id: str = created.json()["id"]
+    return item_id
 
 
 async def test_items_are_found_by_folded_text_and_by_owner(client, staff, sample_plan):
