@@ -125,7 +125,7 @@ async def run(url: str, items: int, runs: int) -> None:
         "WORKPLAN_LOG_LEVEL": "WARNING",
     }
     console_alone = "from services.console.main import run; run()"  # what `workplan console` runs
-    process = subprocess.Popen(  # noqa: S603, ASYNC220 - started once, before timing
+    process = subprocess.Popen(  # noqa: ASYNC220 - started once, before timing
         [sys.executable, "-c", console_alone], env=environment
     )
     base = f"http://127.0.0.1:{console_port}"
