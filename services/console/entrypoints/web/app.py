@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from services.console.adapters.service_client import NotFoundAtService, ServiceUnavailable
@@ -39,8 +39,6 @@ def mount_assets(app: FastAPI, node_modules: Path) -> None:
 
 
 def _serve_file(app: FastAPI, url: str, path: Path) -> None:
-    from fastapi.responses import FileResponse  # noqa: PLC0415
-
     media = "text/css" if path.suffix == ".css" else "text/javascript"
     present = path.is_file()
 
