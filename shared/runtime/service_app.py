@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.auth.tokens import TokenVerifier
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.topology import ConsumerBinding, Topology, declare_with
-from shared.runtime import http_errors
+from shared.runtime import docs_pages, http_errors, openapi_contract
 from shared.runtime.body_limit import BodySizeLimit
 from shared.runtime.probes import (
     Probe,
@@ -75,6 +75,9 @@ def create_service_app(
         version=version,
         lifespan=_lifespan(parts),
         openapi_tags=openapi_tags,
+        servers=openapi_contract.SERVERS,
+        docs_url=None,  # served offline by docs_pages
+        redoc_url=None,
         dependencies=[Depends(http_errors.refuse_nul_in_query)],
     )
     app.state.token_verifier = TokenVerifier(parts.settings)
@@ -82,7 +85,9 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.include_router(_operations_router(parts))
+    docs_pages.install(app, title)
     http_errors.install(app)
+    openapi_contract.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=parts.settings.max_request_bytes)
     Instrumentator(registry=parts.metrics, excluded_handlers=["/metrics"]).instrument(app)
     if parts.settings.otel_enabled:

@@ -179,6 +179,14 @@ async def test_cancel_mark_held_and_record_a_meeting(clerk):
     assert held.status_code == 400, "a cancelled hearing cannot be held"
     assert "not possible in the current status" in text_of(held)
 
+    future = await post_form(
+        clerk, f"/items/{item_id}/meetings/new",
+        {"organizations": ["PACE"], "date-day": "3", "date-month": "3", "date-year": "2099",
+         "time": "10:00", "classification": "internal"},
+    )  # fmt: skip
+    assert future.status_code == 400
+    assert field_error(future, "date") == "Error: It cannot be recorded as held in the future"
+
     meeting = await post_form(
         clerk, f"/items/{item_id}/meetings/new",
         {"organizations": ["PACE"], "date-day": "3", "date-month": "3", "date-year": "2026",

@@ -67,10 +67,17 @@ async def test_schedule_reschedule_cancel_move_and_remove_one_calendar_entry(
     assert scheduled.rcpt_tos == [recipient["email"]]
     assert first["Subject"].startswith("Hearing scheduled: Hearing on the Justice for Khojaly")
     assert first["Message-ID"].endswith("@workplan.test>")
-    # The reschedule says what changed, in the recipient's zone (London: UTC+0 in March).
+    # The reschedule says what changed, in the session's zone, then the recipient's
+    # (London: UTC+0 in March).
     body = text_of(moved)
-    assert "Was: 12 March 2026, 07:00–09:00 (Europe/London), Milli Məclis, Hall 2" in body
-    assert "Now: 19 March 2026, 11:00–13:00 (Europe/London), Hall 5" in body
+    assert (
+        "Was: 12 March 2026, 11:00–13:00 (Asia/Baku); 12 March 2026, 07:00–09:00 "
+        "(Europe/London), Milli Məclis, Hall 2"
+    ) in body
+    assert (
+        "Now: 19 March 2026, 15:00–17:00 (Asia/Baku); 19 March 2026, 11:00–13:00 "
+        "(Europe/London), Hall 5"
+    ) in body
     assert "Reason: The minister is travelling" in body
     assert "19 March 2026, 11:00–13:00" in html_of(moved)
     assert "Hearing cancelled" in cancelled["Subject"]
@@ -118,10 +125,19 @@ async def test_messages_in_azerbaijani_english_and_russian_with_local_month_name
     )
     assert "Vaxt: 12 mart 2026, 11:00–13:00 (Asia/Baku)" in text_of(az)
     assert az["Content-Language"] == "az"
-    assert "12 March 2026, 03:00–05:00 (America/New_York)" in en["Subject"]
-    assert "When: 12 March 2026, 03:00–05:00 (America/New_York)" in text_of(en)
+    assert (
+        "12 March 2026, 11:00–13:00 (Asia/Baku); 12 March 2026, 03:00–05:00 (America/New_York)"
+        in en["Subject"]
+    )
+    assert (
+        "When: 12 March 2026, 11:00–13:00 (Asia/Baku); 12 March 2026, 03:00–05:00 "
+        "(America/New_York)"
+    ) in text_of(en)
     assert ru["Subject"].startswith("Назначено слушание: Слушание по кампании")
-    assert "Когда: 12 марта 2026, 10:00–12:00 (Europe/Moscow)" in text_of(ru)
+    assert (
+        "Когда: 12 марта 2026, 11:00–13:00 (Asia/Baku); 12 марта 2026, 10:00–12:00 (Europe/Moscow)"
+        in text_of(ru)
+    )
     assert "Где: Milli Məclis, Hall 2" in text_of(ru)
     assert "Открыть в Workplan" in html_of(ru)
 

@@ -201,3 +201,26 @@ async def test_invalid_meeting_data_is_dead_lettered_and_can_be_replayed_after_a
     meetings = await eventually(lambda: meetings_of(planner))
     assert meetings[0]["organizations"] == ["UNKNOWN-ORG"]
     assert await list_dead_letters(amqp_url, topology, "planner") == []
+
+
+@pytest.mark.parametrize(
+    ("held_at", "words"),
+    [
+        ("2099-02-18T10:00:00+04:00", "2099-02-18 10:00 (Asia/Baku), which is in the future"),
+        ("2026-07-02T10:00:00+04:00", "held 2026-07-02 10:00 (Asia/Baku) lies outside session"),
+    ],
+)
+async def test_a_meeting_held_in_the_future_or_outside_its_items_session_is_dead_lettered(
+    app, planner, sample_plan, publisher, topology, amqp_url, held_at, words
+):
+    await drain_dead_letters(amqp_url, topology)
+    event = meeting_event(held_at=held_at, item_id=sample_plan["mfa-meetings"])
+    await publisher.publish(to_message(event, topology, mode="structured"))
+
+    letters = await eventually(lambda: list_dead_letters(amqp_url, topology, "planner"))
+    assert [(letter.message_id, letter.code) for letter in letters] == [
+        (event.id, "implausible_time")
+    ]
+    assert words in letters[0].reason
+    assert await meetings_of(planner) == []
+    assert await status_of(planner, sample_plan["mfa-meetings"]) == "planned"

@@ -79,6 +79,9 @@ class ArchiveQueries(Protocol):
         tsquery: str | None,
         key: str | None = None,
     ) -> list[Row]: ...
+    async def count_states(
+        self, kind: Kind, where: StateFilter, viewer: Viewer, *, tsquery: str | None
+    ) -> int: ...
     async def ranked_states(
         self, kind: Kind, viewer: Viewer, *, tsquery: str, candidates: int
     ) -> list[Row]: ...

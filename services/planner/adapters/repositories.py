@@ -74,6 +74,10 @@ class _Tracking:
             self.seen.update(found)
         return found
 
+    async def _count(self, statement: Select[Any]) -> int:
+        counted = select(func.count()).select_from(statement.order_by(None).subquery())
+        return int(await self._session.scalar(counted) or 0)
+
 
 class SqlOrganizationRepository(_Tracking):
     def add(self, organization: Organization) -> None:
@@ -139,8 +143,23 @@ class SqlItemRepository(_Tracking):
         return self._track((await self._session.scalars(statement)).first())
 
     async def find(self, where: ItemFilter, page: Page) -> Sequence[Item]:
-        statement = select(Item).where(*_item_conditions(where))
-        return await self._page(statement.order_by(items.c.created_at, items.c.id), page)
+        """By committee, session and reference (items without one last, oldest first)."""
+        return await self._page(
+            self._filtered(where).order_by(
+                items.c.committee,
+                items.c.session,
+                items.c.ref.asc().nulls_last(),
+                items.c.created_at,
+                items.c.id,
+            ),
+            page,
+        )
+
+    async def count(self, where: ItemFilter) -> int:
+        return await self._count(self._filtered(where))
+
+    def _filtered(self, where: ItemFilter) -> Select[Item]:
+        return select(Item).where(*_item_conditions(where))
 
     async def summary(self, where: ItemFilter) -> PlanSummary:
         """Counts per status, owners and organisations of the matching items, in one scan."""
@@ -262,7 +281,15 @@ class SqlHearingRepository(_Tracking):
     async def find(
         self, where: HearingFilter, page: Page, *, for_update: bool = False
     ) -> Sequence[Hearing]:
-        statement = select(Hearing).order_by(hearings.c.starts_at, hearings.c.id)
+        """By start, earliest first."""
+        statement = self._filtered(where).order_by(hearings.c.starts_at, hearings.c.id)
+        return await self._page(statement, page, for_update=for_update)
+
+    async def count(self, where: HearingFilter) -> int:
+        return await self._count(self._filtered(where))
+
+    def _filtered(self, where: HearingFilter) -> Select[Hearing]:
+        statement = select(Hearing)
         if where.committee:
             statement = statement.where(hearings.c.committee == where.committee)
         if where.session:
@@ -277,7 +304,7 @@ class SqlHearingRepository(_Tracking):
             statement = statement.where(hearings.c.starts_at < where.starts_before)
         if not where.include_restricted:
             statement = statement.where(hearings.c.classification != "restricted")
-        return await self._page(statement, page, for_update=for_update)
+        return statement
 
     async def lock_calendar(self, committee: str) -> None:
         """Serialise scheduling per committee, so two overlapping hearings cannot both pass."""
@@ -317,7 +344,15 @@ class SqlMeetingRepository(_Tracking):
     async def find(
         self, where: MeetingFilter, page: Page, *, for_update: bool = False
     ) -> Sequence[Meeting]:
-        statement = select(Meeting).order_by(meetings.c.held_at.desc(), meetings.c.id)
+        """Latest held first."""
+        statement = self._filtered(where).order_by(meetings.c.held_at.desc(), meetings.c.id)
+        return await self._page(statement, page, for_update=for_update)
+
+    async def count(self, where: MeetingFilter) -> int:
+        return await self._count(self._filtered(where))
+
+    def _filtered(self, where: MeetingFilter) -> Select[Meeting]:
+        statement = select(Meeting)
         if where.committee:
             statement = statement.where(meetings.c.committee == where.committee)
         if where.organization:
@@ -330,4 +365,4 @@ class SqlMeetingRepository(_Tracking):
             statement = statement.where(func.date(meetings.c.held_at) < where.held_before)
         if not where.include_restricted:
             statement = statement.where(meetings.c.classification != "restricted")
-        return await self._page(statement, page, for_update=for_update)
+        return statement

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from services.planner.domain.recorded import RecordedEvent, RecordsEvents
@@ -36,6 +36,9 @@ class Meeting(RecordsEvents):
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     version: int = 0
     events: list[RecordedEvent] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self.held_at = self.held_at.astimezone(UTC)  # times leave in UTC, as hearings' do
 
     @classmethod
     def record(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from services.planner.domain.errors import Conflict, NotFound
 from services.planner.domain.hearings import Hearing
-from services.planner.domain.sessions import Session
+from services.planner.domain.sessions import Session, local_time
 from services.planner.handlers.commands import (
     CancelHearing,
     MarkHearingHeld,
@@ -128,8 +128,11 @@ async def _check_calendar(
                 "set allow_overlap to schedule it anyway"
             )
         other = named[0]
+        when = (
+            f"{local_time(other.starts_at, other.timezone)} to "
+            f"{local_time(other.ends_at, other.timezone)}"
+        )
         raise Conflict(
-            f"the hearing overlaps hearing {other.id} ({other.starts_at.isoformat()} to "
-            f"{other.ends_at.isoformat()}) of committee {committee}; "
+            f"the hearing overlaps hearing {other.id} ({when}) of committee {committee}; "
             "set allow_overlap to schedule it anyway"
         )

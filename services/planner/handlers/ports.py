@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol, Self
+from typing import Generic, Protocol, Self, TypeVar
 
 from services.planner.domain.hearings import Hearing
 from services.planner.domain.items import Item
@@ -15,11 +15,21 @@ from services.planner.domain.organizations import Organization
 from services.planner.domain.sessions import Committee, Session, WorkPlan
 from shared.contract import CloudEvent
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Page:
     limit: int = 100
     offset: int = 0
+
+
+@dataclass(frozen=True)
+class Listing(Generic[T]):
+    """A page of a list, and how many the whole list holds."""
+
+    rows: Sequence[T]
+    total: int
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,7 @@ class ItemRepository(Protocol):
     async def by_ref(self, work_plan_id: uuid.UUID, ref: str) -> Item | None: ...
     async def find(self, where: ItemFilter, page: Page) -> Sequence[Item]: ...
     async def summary(self, where: ItemFilter) -> PlanSummary: ...
+    async def count(self, where: ItemFilter) -> int: ...
     async def open_for_organization(
         self, code: str, *, include_restricted: bool
     ) -> Sequence[Item]: ...
@@ -104,6 +115,7 @@ class HearingRepository(Protocol):
     async def find(
         self, where: HearingFilter, page: Page, *, for_update: bool = False
     ) -> Sequence[Hearing]: ...
+    async def count(self, where: HearingFilter) -> int: ...
     async def lock_calendar(self, committee: str) -> None: ...
     async def overlapping(
         self, committee: str, starts_at: datetime, ends_at: datetime, exclude: uuid.UUID | None
@@ -117,6 +129,7 @@ class MeetingRepository(Protocol):
     async def find(
         self, where: MeetingFilter, page: Page, *, for_update: bool = False
     ) -> Sequence[Meeting]: ...
+    async def count(self, where: MeetingFilter) -> int: ...
 
 
 class UnitOfWork(Protocol):

@@ -16,6 +16,7 @@ from services.planner.handlers.lookups import visible
 from services.planner.handlers.ports import (
     HearingFilter,
     ItemFilter,
+    Listing,
     MeetingFilter,
     Page,
     PlanSummary,
@@ -32,9 +33,9 @@ class ItemDetail:
     meetings: Sequence[Meeting]
 
 
-async def list_items(uow: UnitOfWork, where: ItemFilter, page: Page) -> Sequence[Item]:
+async def list_items(uow: UnitOfWork, where: ItemFilter, page: Page) -> Listing[Item]:
     async with uow:
-        return await uow.items.find(where, page)
+        return Listing(await uow.items.find(where, page), await uow.items.count(where))
 
 
 async def item_detail(uow: UnitOfWork, item_id: uuid.UUID, *, cleared: bool) -> ItemDetail:
@@ -49,9 +50,9 @@ async def item_detail(uow: UnitOfWork, item_id: uuid.UUID, *, cleared: bool) -> 
         return ItemDetail(item, hearings, meetings)
 
 
-async def list_hearings(uow: UnitOfWork, where: HearingFilter, page: Page) -> Sequence[Hearing]:
+async def list_hearings(uow: UnitOfWork, where: HearingFilter, page: Page) -> Listing[Hearing]:
     async with uow:
-        return await uow.hearings.find(where, page)
+        return Listing(await uow.hearings.find(where, page), await uow.hearings.count(where))
 
 
 async def get_hearing(uow: UnitOfWork, hearing_id: uuid.UUID, *, cleared: bool) -> Hearing:
@@ -60,9 +61,9 @@ async def get_hearing(uow: UnitOfWork, hearing_id: uuid.UUID, *, cleared: bool) 
         return visible(found, cleared=cleared, what=f"hearing {hearing_id}")
 
 
-async def list_meetings(uow: UnitOfWork, where: MeetingFilter, page: Page) -> Sequence[Meeting]:
+async def list_meetings(uow: UnitOfWork, where: MeetingFilter, page: Page) -> Listing[Meeting]:
     async with uow:
-        return await uow.meetings.find(where, page)
+        return Listing(await uow.meetings.find(where, page), await uow.meetings.count(where))
 
 
 async def get_meeting(uow: UnitOfWork, meeting_id: uuid.UUID, *, cleared: bool) -> Meeting:

@@ -33,6 +33,16 @@ RULES: list[tuple[re.Pattern[str], str, str]] = [
         N_("This time overlaps another hearing of the committee"),
     ),
     (
+        re.compile(r" held .* lies outside session"),
+        "held_at",
+        N_("That date lies outside the session of the item"),
+    ),
+    (
+        re.compile(r"which is in the future"),
+        "held_at",
+        N_("It cannot be recorded as held in the future"),
+    ),
+    (
         re.compile(r"lies outside session"),
         "date",
         N_("The hearing must take place within the session’s dates"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.planner.entrypoints.api.access_audit import audit
 from services.planner.entrypoints.api.dependencies import (
@@ -14,6 +14,8 @@ from services.planner.entrypoints.api.dependencies import (
     Reader,
     Writer,
     cleared,
+    count_total,
+    listed,
 )
 from services.planner.entrypoints.api.schemas import (
     HearingIn,
@@ -40,16 +42,27 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ItemOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ItemOut,
+    responses={
+        404: {"description": "The committee has no such session"},
+        409: {"description": "The work plan already has an item with this ref"},
+    },
+)
 async def create_item(body: ItemIn, planner: PlannerDep, _: Writer) -> ItemOut:
     """Add an item to the committee's work plan for the session (`item.created`)."""
     item = await items.create_item(CreateItem(**body.model_dump()), planner.uow())
     return ItemOut.model_validate(item)
 
 
-@router.get("", response_model=list[ItemOut])
+@router.get(
+    "", response_model=list[ItemOut], responses=listed("By committee, session and reference")
+)
 async def list_items(
     request: Request,
+    response: Response,
     planner: PlannerDep,
     principal: Reader,
     page: PageDep,
@@ -83,7 +96,8 @@ async def list_items(
         include_restricted=cleared(principal),
     )
     found = await queries.list_items(planner.uow(), where, page)
-    return audit(request, principal, [ItemOut.model_validate(item) for item in found])
+    count_total(response, found.total)
+    return audit(request, principal, [ItemOut.model_validate(item) for item in found.rows])
 
 
 @router.get("/{item_id}", response_model=ItemDetailOut, responses=ERRORS)
