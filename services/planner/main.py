@@ -11,7 +11,15 @@ from faststream.specification import AsyncAPI
 from prometheus_client import CollectorRegistry
 
 from services.planner.bootstrap import BINDING, SERVICE, Planner, bootstrap
-from services.planner.entrypoints.api import errors, hearings, items, meetings, organizations
+from services.planner.entrypoints.api import (
+    errors,
+    hearings,
+    items,
+    meetings,
+    organizations,
+    sessions,
+    work_plans,
+)
 from services.planner.entrypoints.consumers import build_consumer_router
 from services.planner.settings import PlannerSettings
 from shared.contract import EVENT_TYPES
@@ -67,12 +75,20 @@ def create_app(settings: PlannerSettings | None = None) -> FastAPI:
         title="Workplan planner",
         description=DESCRIPTION,
         version=VERSION,
-        routers=[items.router, hearings.router, meetings.router, organizations.router],
+        routers=[
+            items.router,
+            hearings.router,
+            meetings.router,
+            organizations.router,
+            sessions.router,
+            work_plans.router,
+        ],
         openapi_tags=[
             {"name": "items", "description": "Work-plan items and their status"},
             {"name": "hearings", "description": "Hearings: schedule, reschedule, cancel, hold"},
             {"name": "meetings", "description": "Meetings with counterpart organisations"},
             {"name": "organizations", "description": "Counterpart organisations"},
+            {"name": "sessions", "description": "Committees' sessions and their time zones"},
             {"name": "operations", "description": "Health, readiness, metrics"},
         ],
     )

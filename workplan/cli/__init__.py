@@ -33,6 +33,16 @@ COMMANDS = (
         "Run the notifier: HTTP API, consumer, delivery and digest workers in one process.",
     ),
     Entry(
+        "console",
+        "workplan.cli.console_commands:console",
+        "Run the staff console (web pages for staff) on port 8000.",
+    ),
+    Entry(
+        "users",
+        "services.console.entrypoints.cli:app",
+        "Staff accounts of the console: add (local password or OIDC), list.",
+    ),
+    Entry(
         "notifier-admin",
         "services.notifier.entrypoints.cli:app",
         "Recipients, subscriptions, webhooks, mandatory notices, deliveries, digests.",

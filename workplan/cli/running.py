@@ -81,9 +81,8 @@ def up(
     stopping = threading.Event()
     try:
         _migrate_quietly(settings, log)
-        if sample and supervisor.run("import", [*WORKPLAN, "import", str(SAMPLE)]) != 0:
-            log.line("up", "the sample work plan was not imported; stopping")
-            raise typer.Exit(1)
+        if sample:
+            _load_sample(supervisor, log)
         if catcher is not None:
             catcher.start()
             log.line("up", f"no SMTP server configured: catching mail at {catcher.address} "
@@ -112,6 +111,14 @@ def up(
 
 
 WORKPLAN = [sys.executable, "-m", "workplan.cli"]
+
+
+def _load_sample(supervisor: Supervisor, log: CombinedLog) -> None:
+    """The sample work plan, and the demo clerk who signs in to the console to see it."""
+    if supervisor.run("import", [*WORKPLAN, "import", str(SAMPLE)]) != 0:
+        log.line("up", "the sample work plan was not imported; stopping")
+        raise typer.Exit(1)
+    supervisor.run("users", DEMO_USER_COMMAND)  # refused, harmlessly, if it exists
 
 
 def _colour(stream: TextIO) -> bool:
@@ -153,6 +160,8 @@ def _service_env(settings: LocalRunSettings, catcher: MailCatcher | None) -> dic
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     if "log_json" not in settings.model_fields_set:
         env["WORKPLAN_LOG_JSON"] = "false"
+    # the console is served over plain http on this machine: its cookie cannot be Secure
+    env.setdefault("WORKPLAN_COOKIE_SECURE", "false")
     if catcher is not None:
         env["WORKPLAN_SMTP_HOST"], env["WORKPLAN_SMTP_PORT"] = catcher.host, str(catcher.port)
     return env
@@ -184,9 +193,23 @@ def _wait_ready(
     if pending and not stopping.is_set():
         log.line("up", f"not ready after {timeout:g} s: {', '.join(pending)}")
     for name, url in urls.items():
-        if name not in pending:
+        if name not in pending and name != "console":
             log.line("up", f"{name} ready: {url}/docs")
+    if "console" in urls and "console" not in pending:
+        log.line("up", f"staff console: {urls['console']}/  (sign in as {DEMO_USER!r}, "
+                 f"password {DEMO_PASSWORD!r}, when the sample data was loaded)")  # fmt: skip
     log.line(
         "up", "mint a token: workplan tokens create --scope planner:read --scope planner:write"
     )
     return True
+
+
+DEMO_USER, DEMO_PASSWORD = "demo", "workplan-demo"
+"""A sign-in for the sample data on a local machine (made by ``workplan up``)."""
+DEMO_USER_COMMAND = [
+    *WORKPLAN, "users", "add", DEMO_USER,
+    "--role", "clerk", "--role", "analyst", "--role", "cleared", "--role", "admin",
+    "--name", "Demo clerk", "--email", "demo@workplan.local", "--language", "az",
+    "--password", DEMO_PASSWORD,
+]  # fmt: skip
+"""The demo clerk, with every role (``workplan users add``)."""

@@ -17,6 +17,8 @@ class LocalRunSettings(WorkplanSettings):
     archive_port: int = Field(default=8002, ge=1, le=65535)
     notifier_host: str = "127.0.0.1"
     notifier_port: int = Field(default=8003, ge=1, le=65535)
+    console_host: str = "127.0.0.1"
+    console_port: int = Field(default=8000, ge=1, le=65535)
 
     smtp_host: str | None = Field(
         default=None, description="Set it (or WORKPLAN_SMTP_PORT) to send mail to a real server."
@@ -43,4 +45,5 @@ class LocalRunSettings(WorkplanSettings):
             "planner": (self.planner_host, self.planner_port),
             "archive": (self.archive_host, self.archive_port),
             "notifier": (self.notifier_host, self.notifier_port),
+            "console": (self.console_host, self.console_port),
         }
