@@ -23,7 +23,7 @@ LANGUAGES: tuple[Language, ...] = get_args(Language)
 ROLE_SCOPES: dict[Role, frozenset[str]] = {
     "clerk": frozenset({"planner:read", "planner:write"}),
     "analyst": frozenset({"archive:read"}),
-    "cleared": frozenset({"planner:restricted", "archive:restricted"}),
+    "cleared": frozenset({"planner:restricted", "archive:restricted", "notifier:restricted"}),
     "admin": frozenset({"notifier:admin"}),
 }
 """What each role lets its holder do in the other services."""
