@@ -2,7 +2,8 @@
 
 Commands schedule hearings (``hearing.scheduled``: archived, and an e-mail with its
 calendar invitation plus an inbox notice for the bench's recipient). Several clients send
-them at once, as fast as the planner answers or paced at a fixed offered rate.
+them at once, as fast as the planner answers or paced at a fixed offered rate, each over one
+keep-alive connection of a lean client (:mod:`bench.pipeline.http_client`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import httpx
-
+from bench.pipeline.http_client import KeepAliveClient
 from shared.contract import CloudEvent, new_event
 from shared.contract.hearings import HearingScheduled
 from shared.messaging.publisher import ConfirmingPublisher
@@ -65,16 +65,16 @@ async def send_commands(
 
     async def client() -> None:
         headers = {"Authorization": f"Bearer {token}"}
-        async with httpx.AsyncClient(base_url=planner_url, headers=headers, timeout=60) as http:
+        async with KeepAliveClient(planner_url, headers) as http:
             while (index := next(issued)) < count:
                 if rate is not None:
                     delay = began + index / rate - time.monotonic()
                     if delay > 0:
                         await asyncio.sleep(delay)
                 path, body = commands.next()
-                response = await http.post(path, json=body)
-                if response.status_code != 201:
-                    failures.append(f"{response.status_code} {response.text[:200]}")
+                status, answer = await http.post_json(path, body)
+                if status != 201:
+                    failures.append(f"{status} {answer[:200].decode(errors='replace')}")
 
     await asyncio.gather(*(client() for _ in range(clients)))
     if failures:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.archive.adapters.access_log import SqlAccessLog
+from services.archive.adapters.feed_store import SqlFeedStore
 from services.archive.adapters.log_writer import SqlArchiveWriter
 from services.archive.adapters.repositories import SqlArchiveQueries
 from services.archive.domain.records import ArchivedEvent
@@ -37,6 +38,7 @@ class Archive:
     batcher: GroupCommit[ArchivedEvent, Outcome]
     queries: SqlArchiveQueries
     access_log: SqlAccessLog
+    feeds: SqlFeedStore
 
 
 def bootstrap(settings: ArchiveSettings) -> Archive:
@@ -72,4 +74,5 @@ def bootstrap(settings: ArchiveSettings) -> Archive:
         ),
         queries=SqlArchiveQueries(engine),
         access_log=SqlAccessLog(engine),
+        feeds=SqlFeedStore(engine),
     )

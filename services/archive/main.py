@@ -13,6 +13,7 @@ from services.archive.entrypoints.api import (
     calendar,
     errors,
     events,
+    feeds,
     organizations,
     reports,
     search,
@@ -70,6 +71,7 @@ def create_app(settings: ArchiveSettings | None = None) -> FastAPI:
             states.router,
             organizations.router,
             calendar.router,
+            feeds.router,
             reports.router,
             access_log.router,
         ],
@@ -80,7 +82,11 @@ def create_app(settings: ArchiveSettings | None = None) -> FastAPI:
             {"name": "hearings", "description": "Hearings, now or as of a moment"},
             {"name": "meetings", "description": "Meetings, now or as of a moment"},
             {"name": "organizations", "description": "Activity per counterpart"},
-            {"name": "calendar", "description": "iCalendar feed"},
+            {
+                "name": "calendar",
+                "description": "iCalendar feeds: with a bearer token, or by a secret feed "
+                "address that calendar programs subscribe to",
+            },
             {"name": "reports", "description": "Progress of a work plan"},
             {"name": "audit", "description": "Who read restricted data (`archive:audit`)"},
             {"name": "operations", "description": "Health, readiness, metrics"},

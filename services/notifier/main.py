@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from services.notifier.bootstrap import BINDING, SERVICE, bootstrap
+from services.notifier.bootstrap import BINDING, SERVICE, Notifier, bootstrap
 from services.notifier.entrypoints.api import (
     deliveries,
     errors,
@@ -17,10 +17,11 @@ from services.notifier.entrypoints.api import (
     unsubscribe,
 )
 from services.notifier.entrypoints.consumers import NotifierConsumer
-from services.notifier.entrypoints.workers import DeliveryWorker, DigestWorker
+from services.notifier.entrypoints.workers import DeliveryWorker, DigestWorker, MailServerCheck
 from services.notifier.settings import NotifierSettings
 from shared.db.engine import ping
 from shared.messaging.topology import consumer_queue, events_exchange
+from shared.runtime.probes import Probe
 from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
 
@@ -60,9 +61,11 @@ def create_app(settings: NotifierSettings | None = None) -> FastAPI:
             consumer.run,
             DeliveryWorker(notifier).run,
             DigestWorker(notifier).run,
+            MailServerCheck(notifier).run,
             notifier.retention.run,
         ],
         probes=[consumer_ready],
+        advisories=[mail_channel(notifier)],
     )
     app = create_service_app(
         parts,
@@ -93,6 +96,16 @@ def create_app(settings: NotifierSettings | None = None) -> FastAPI:
     app.state.notifier = notifier
     errors.install(app)
     return app
+
+
+def mail_channel(notifier: Notifier) -> Probe:
+    """``/readyz`` shows the mail channel degraded while the mail server cannot be reached;
+    the notifier stays ready: it keeps consuming and queueing, and mail is retried."""
+
+    async def probe() -> str | None:
+        return notifier.mail_watch.problem()
+
+    return probe
 
 
 def asyncapi(settings: NotifierSettings | None = None) -> AsyncAPI:

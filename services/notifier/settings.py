@@ -34,6 +34,12 @@ class NotifierSettings(WorkplanSettings):
     smtp_connections: int = Field(
         default=4, ge=1, le=64, description="SMTP connections kept open and used in parallel."
     )
+    smtp_check_interval: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds between checks that the mail server answers again, while it does "
+        "not (it is checked once at start).",
+    )
     mail_from: str = Field(
         default="workplan@localhost",
         pattern=r"^[^@\s<>]+@[^@\s<>]+$",

@@ -6,9 +6,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from services.planner.adapters.records import SCHEMA
+from services.planner.adapters.repositories import KnownOrganizations
 from services.planner.adapters.unit_of_work import SqlUnitOfWork
 from services.planner.settings import PlannerSettings
 from shared.db.pool import Database, asyncpg_dsn
@@ -42,10 +43,16 @@ class Planner:
     retention: RetentionSweeper
     handoff: OutboxHandoff
     """Committed outbox rows, from the unit of work straight to the relay."""
+    known_organizations: KnownOrganizations = field(default_factory=KnownOrganizations)
     source: str = PLANNER_SOURCE
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.database, source=self.source, handoff=self.handoff)
+        return SqlUnitOfWork(
+            self.database,
+            source=self.source,
+            handoff=self.handoff,
+            known_organizations=self.known_organizations,
+        )
 
     async def close(self) -> None:
         await self.database.close()

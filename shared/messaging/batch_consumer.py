@@ -48,6 +48,7 @@ from shared.messaging.outcome import Outcome
 from shared.messaging.publisher_policy import PublisherPolicy
 from shared.messaging.received import ReceivedMessage
 from shared.observability.metrics import EVENTS_CONSUMED, EVENTS_DUPLICATE
+from shared.runtime.logs import PER_MESSAGE_LEVEL, broker_logger
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,8 @@ class BatchConsumer(Generic[T]):
         prepare: Prepare[T],
     ) -> None:
         self._service = service
+        self._messages_log = broker_logger(service)
+        """A line per message ("Received", "Processed"), at DEBUG: off unless asked for."""
         self._amqp_url = amqp_url
         self._queue_name = queue
         self._prefetch = prefetch
@@ -192,6 +195,9 @@ class BatchConsumer(Generic[T]):
         self._in_flight += 1
         self._idle.clear()
         properties = message.header.properties
+        per_message = self._messages_log.isEnabledFor(PER_MESSAGE_LEVEL)
+        if per_message:
+            self._per_message("Received", properties.message_id, message.routing_key)
         try:
             event = decode_message(message.body, properties.headers, properties.content_type)
             if (event.source, event.type) not in self._allowed:
@@ -212,9 +218,16 @@ class BatchConsumer(Generic[T]):
                 self._duplicates += 1
             else:
                 self._applied[event_type] += 1
+            if per_message:
+                self._per_message("Processed", properties.message_id, outcome)
             self._settled(current, tag, ack=True)
 
         self._batches.add(item, settle)
+
+    def _per_message(self, what: str, message_id: str | None, detail: str | None) -> None:
+        self._messages_log.log(
+            PER_MESSAGE_LEVEL, what, extra={"message_id": message_id, "detail": detail}
+        )
 
     async def _slow_path(
         self, message: aiormq.abc.DeliveredMessage, channel: _Channel, tag: int

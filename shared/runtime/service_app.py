@@ -60,6 +60,9 @@ class ServiceParts:
     bindings: Sequence[ConsumerBinding] = ()
     workers: Sequence[Worker] = ()
     probes: list[Probe] = field(default_factory=list)
+    advisories: list[Probe] = field(default_factory=list)
+    """Shown by ``/readyz`` as ``degraded`` without making it fail (e.g. the mail server is
+    down: the service should keep consuming)."""
     closers: Sequence[Callable[[], Awaitable[None]]] = ()
     """Run at shutdown, after the workers stopped (the service's database pools)."""
     engine: AsyncEngine | None = None
@@ -159,13 +162,22 @@ def _operations_router(parts: ServiceParts) -> APIRouter:
     @router.get(
         "/readyz",
         summary="Readiness: database, broker and consumers are up",
+        description="200 when ready; `degraded` lists what works less well but does not stop "
+        "the service (e.g. the mail server cannot be reached).",
         responses={503: {"description": "Not ready; `problems` says why"}},
     )
     async def readyz() -> JSONResponse:
         problems = await run_probes(probes)
+        degraded = await run_probes(parts.advisories)
         if problems:
-            return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503)
-        return JSONResponse({"status": "ready", "service": parts.name})
+            return JSONResponse(
+                {"status": "unavailable", "problems": problems, "degraded": degraded},
+                status_code=503,
+            )
+        answer: dict[str, object] = {"status": "ready", "service": parts.name}
+        if degraded:
+            answer["degraded"] = degraded
+        return JSONResponse(answer)
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics() -> Response:

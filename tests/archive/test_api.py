@@ -6,8 +6,7 @@ import csv
 import io
 import json
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -15,96 +14,8 @@ import icalendar
 import pytest
 from sqlalchemy import text
 
-from tests.archive.conftest import publish_and_wait
-from tests.archive.events import (
-    hearing_cancelled,
-    hearing_rescheduled,
-    hearing_scheduled,
-    item_created,
-    item_status,
-    meeting_held,
-)
+from tests.archive.conftest import T1, T2, T3
 from tests.conftest import EXTERNAL_SOURCE
-
-T1 = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
-T2 = datetime(2026, 2, 5, 9, 0, tzinfo=UTC)
-T3 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-
-@dataclass
-class Scenario:
-    item: uuid.UUID
-    other: uuid.UUID
-    secret: uuid.UUID
-    hearing: uuid.UUID
-    cancelled: uuid.UUID
-    secret_hearing: uuid.UUID
-    meeting_event_id: str
-
-
-@pytest.fixture
-async def scenario(archive_app, archive_db, publisher, archive_topology) -> Scenario:
-    s = Scenario(
-        item=uuid.uuid4(),
-        other=uuid.uuid4(),
-        secret=uuid.uuid4(),
-        hearing=uuid.uuid4(),
-        cancelled=uuid.uuid4(),
-        secret_hearing=uuid.uuid4(),
-        meeting_event_id="",
-    )
-    meeting = meeting_held(EXTERNAL_SOURCE, time=T2, item_id=s.item, organizations=["MFA", "PACE"])
-    s.meeting_event_id = meeting.id
-    events = [
-        item_created(s.item, time=T1),
-        item_created(
-            s.other,
-            time=T1,
-            title={"ru": "Встреча с делегацией ПАСЕ", "en": "IRAQ delegation visit"},
-            description={},
-            category="cooperation",
-            organizations=["OSCE-PA"],
-        ),
-        item_created(
-            s.secret,
-            time=T1,
-            title={"en": "Confidential dossier on İstanbul talks"},
-            classification="restricted",
-            organizations=["PACE"],
-        ),
-        hearing_scheduled(s.hearing, s.item, time=T2),
-        hearing_scheduled(
-            s.cancelled,
-            s.item,
-            time=T2,
-            starts_at="2026-04-02T11:00:00+04:00",
-            ends_at="2026-04-02T12:00:00+04:00",
-        ),
-        hearing_scheduled(
-            s.secret_hearing,
-            s.secret,
-            time=T2,
-            classification="restricted",
-            title={"en": "Closed hearing on the dossier"},
-            starts_at="2026-04-09T11:00:00+04:00",
-            ends_at="2026-04-09T12:00:00+04:00",
-        ),
-        meeting,
-        hearing_rescheduled(s.hearing, s.item, sequence=2, time=T3),
-        hearing_cancelled(s.cancelled, s.item, sequence=2, time=T3),
-        item_status(
-            s.other,
-            "in_progress",
-            sequence=2,
-            time=T3,
-            title={"ru": "Встреча с делегацией ПАСЕ", "en": "IRAQ delegation visit"},
-            description={},
-            category="cooperation",
-            organizations=["OSCE-PA"],
-        ),
-    ]
-    await publish_and_wait(publisher, archive_topology, archive_db, events)
-    return s
 
 
 async def get_json(

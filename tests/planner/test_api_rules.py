@@ -84,7 +84,9 @@ async def test_garbage_token_is_401_invalid_token(client, sample_plan):
 
     assert response.status_code == 401
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
-    assert response.json()["detail"].startswith("invalid bearer token")
+    assert response.json()["detail"] == (
+        "the bearer token is malformed: not a JSON Web Token this service can read"
+    )
 
 
 async def test_token_without_write_scope_cannot_create_an_item(
@@ -110,7 +112,9 @@ async def test_token_signed_with_another_key_is_401(client, sample_plan):
     )
 
     assert response.status_code == 401
-    assert "Signature verification failed" in response.json()["detail"]
+    assert (
+        response.json()["detail"] == "the bearer token is not signed by a key this service trusts"
+    )
 
 
 async def test_expired_token_is_401_saying_it_expired(client, settings, sample_plan):
@@ -119,7 +123,7 @@ async def test_expired_token_is_401_saying_it_expired(client, settings, sample_p
     response = await client.get(ITEMS, headers={"Authorization": f"Bearer {token}"})
 
     assert response.status_code == 401
-    assert "expired" in response.json()["detail"]
+    assert response.json()["detail"] == "the bearer token has expired; mint a new one"
 
 
 async def test_a_token_accepted_before_is_refused_once_it_expired(client, settings, sample_plan):
@@ -643,7 +647,8 @@ async def test_hearings_and_meetings_answer_times_in_utc_whatever_offset_was_sen
         "2026-03-12T07:00:00Z",
         "2026-03-12T09:00:00Z",
     )
-    [listed] = (await client.get("/api/v1/meetings", headers=staff)).json()
+    mfa = {"organization": "MFA"}  # not the sample plan's meetings
+    [listed] = (await client.get("/api/v1/meetings", params=mfa, headers=staff)).json()
     assert listed["held_at"] == "2026-02-18T06:00:00Z"
 
 
@@ -658,7 +663,8 @@ async def test_meeting_with_an_unknown_organisation_is_422_and_not_recorded(
 
     assert response.status_code == 422
     assert response.json()["detail"] == "unknown organisation(s): NOSUCH"
-    assert (await client.get("/api/v1/meetings", headers=staff)).json() == []
+    with_mfa = await client.get("/api/v1/meetings", params={"organization": "MFA"}, headers=staff)
+    assert with_mfa.json() == []
     item = (await client.get(f"{ITEMS}/{sample_plan['mfa-meetings']}", headers=staff)).json()
     assert item["status"] == "planned"
 
@@ -682,7 +688,8 @@ async def test_meeting_reported_as_held_in_the_future_is_refused_in_the_session_
     assert "in the future" in detail
     baku = tomorrow.astimezone(ZoneInfo("Asia/Baku"))
     assert f"{baku:%Y-%m-%d %H:%M} (Asia/Baku)" in detail
-    assert (await client.get("/api/v1/meetings", headers=staff)).json() == []
+    mfa = {"organization": "MFA"}  # not the sample plan's meetings
+    assert (await client.get("/api/v1/meetings", params=mfa, headers=staff)).json() == []
 
 
 async def test_meeting_outside_its_items_session_is_refused_naming_the_session(
@@ -761,12 +768,14 @@ async def test_hearings_are_listed_by_start_with_the_total_in_a_header(client, s
     for day in (20, 5, 12):
         await scheduled(client, staff, item_id, hearing(day=day))
 
-    response = await client.get("/api/v1/hearings", params={"limit": 2}, headers=staff)
+    ours = {"limit": 2, "item_id": item_id}  # not the sample plan's hearings
+    response = await client.get("/api/v1/hearings", params=ours, headers=staff)
 
     starts = [instant(h["starts_at"]).day for h in response.json()]
     assert starts == [5, 12]
     assert response.headers["X-Total-Count"] == "3"
-    meetings = await client.get("/api/v1/meetings", headers=staff)
+    mfa = {"organization": "MFA"}
+    meetings = await client.get("/api/v1/meetings", params=mfa, headers=staff)
     assert meetings.headers["X-Total-Count"] == "0"
 
 

@@ -18,7 +18,7 @@ COMMANDS = (
     ),
     Entry(
         "planner",
-        "workplan.cli.running:planner",
+        "workplan.cli.services:planner",
         "Run the planner: HTTP API, consumers and outbox relay in one process.",
     ),
     Entry(
@@ -29,8 +29,18 @@ COMMANDS = (
     Entry("archive", "workplan.cli.archive:app", "The archive: run it, or rebuild its read models"),
     Entry(
         "notifier",
-        "workplan.cli.running:notifier",
+        "workplan.cli.services:notifier",
         "Run the notifier: HTTP API, consumer, delivery and digest workers in one process.",
+    ),
+    Entry(
+        "console",
+        "workplan.cli.console_commands:console",
+        "Run the staff console (web pages for staff) on port 8000.",
+    ),
+    Entry(
+        "users",
+        "services.console.entrypoints.cli:app",
+        "Staff accounts of the console: add (local password or OIDC), list.",
     ),
     Entry(
         "notifier-admin",
@@ -59,6 +69,12 @@ COMMANDS = (
         "workplan.cli.contract_docs:app",
         "Generated contract documents (JSON Schemas, AsyncAPI).",
     ),
+    Entry(
+        "feeds",
+        "services.archive.entrypoints.feeds_cli:app",
+        "Calendar feed addresses (secret URLs a calendar program subscribes to).",
+    ),
+    Entry("mail", "workplan.cli.mail:app", "Mail caught by the local catcher of `workplan up`."),
 )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from services.archive.entrypoints import cli as archive_cli
-from workplan.cli import running
+from workplan.cli import services
 
 app = typer.Typer(help="The archive: run it, or rebuild its read models.")
-app.callback(invoke_without_command=True)(running.archive)
+app.callback(invoke_without_command=True)(services.archive)
 app.command("rebuild")(archive_cli.rebuild)

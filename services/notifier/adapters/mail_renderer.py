@@ -19,7 +19,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -31,6 +30,7 @@ from markupsafe import escape
 
 from services.notifier.adapters import mime
 from services.notifier.adapters.calendar_invites import ics_for_everyone, with_attendee
+from services.notifier.adapters.mail_policy import MAIL_POLICY
 from services.notifier.adapters.unsubscribe_tokens import UnsubscribeTokens
 from services.notifier.domain.digests import DigestEntry
 from services.notifier.domain.messages import CalendarInvite, NoticeText
@@ -189,7 +189,7 @@ class JinjaNoticeRenderer:
             message_id=message_id,
             unsubscribe_url=url,
         )
-        return message.as_bytes(policy=policy.SMTP)
+        return message.as_bytes(policy=MAIL_POLICY)
 
     def _notice_context(
         self, text: NoticeText, *, unsubscribe_url: str | None, mandatory: bool
@@ -223,7 +223,7 @@ class JinjaNoticeRenderer:
         message_id: str,
         unsubscribe_url: str,
     ) -> EmailMessage:
-        message = EmailMessage(policy=policy.SMTP)
+        message = EmailMessage(policy=MAIL_POLICY)
         message["Subject"] = subject
         message["From"] = self._sender
         message["To"] = Address(display_name=recipient.name, addr_spec=recipient.email)

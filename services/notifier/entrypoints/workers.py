@@ -108,6 +108,26 @@ class DeliveryWorker:
                     await _first_of(wake, stop)
 
 
+class MailServerCheck:
+    """Connects to the mail server at start, so that an unreachable one is reported (once,
+    at WARNING) before any e-mail is due, and every ``smtp_check_interval`` while it stays
+    unreachable, so that ``/readyz`` shows when it is back even if nothing is being sent."""
+
+    def __init__(self, notifier: Notifier) -> None:
+        self._notifier = notifier
+
+    async def run(self, stop: asyncio.Event) -> None:
+        notifier = self._notifier
+        async with notifier.mailer(connections=1) as mailer:
+            while not stop.is_set():
+                await mailer.check()
+                if notifier.mail_watch.problem() is None:
+                    return
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(notifier.settings.smtp_check_interval):
+                        await stop.wait()
+
+
 class DigestWorker:
     """Every ``digest_poll_interval``, queue the digests whose local hour has come."""
 

@@ -30,7 +30,13 @@ from services.planner.domain.items import OPEN_STATUSES, Item
 from services.planner.domain.meetings import Meeting
 from services.planner.domain.organizations import Organization
 from services.planner.domain.sessions import Committee, Session, WorkPlan
-from services.planner.handlers.ports import HearingFilter, ItemFilter, MeetingFilter, Page
+from services.planner.handlers.ports import (
+    HearingFilter,
+    ItemFilter,
+    MeetingFilter,
+    Page,
+    PlanSummary,
+)
 
 A = TypeVar("A")
 
@@ -84,7 +90,30 @@ class _Repository:
         return int(rows[0][0])
 
 
+class KnownOrganizations:
+    """Codes of organisations found registered, kept by the process: an organisation is
+    never deleted, so a code once found stays known, and a command naming only known ones
+    needs no query to check them. At most ``LIMIT`` codes (then it starts afresh)."""
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._codes: set[str] = set()
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._codes
+
+    def add(self, codes: set[str]) -> None:
+        if len(self._codes) + len(codes) > self.LIMIT:
+            self._codes.clear()
+        self._codes |= codes
+
+
 class SqlOrganizationRepository(_Repository):
+    def __init__(self, uow: Reads, known: KnownOrganizations) -> None:
+        super().__init__(uow)
+        self._known = known
+
     def add(self, organization: Organization) -> None:
         self._uow.add(organization)
 
@@ -97,13 +126,15 @@ class SqlOrganizationRepository(_Repository):
         return await self._uow.load(ORGANIZATIONS, f"{ORGANIZATIONS.select} ORDER BY t.code")
 
     async def unknown(self, codes: Sequence[str]) -> list[str]:
-        if not codes:
+        asked = [code for code in codes if code not in self._known]
+        if not asked:
             return []
         rows = await self._uow.fetch(
-            "SELECT code FROM planner.organizations WHERE code = ANY($1::text[])", list(codes)
+            "SELECT code FROM planner.organizations WHERE code = ANY($1::text[])", asked
         )
-        known = {row[0] for row in rows}
-        return [code for code in codes if code not in known]
+        found = {row[0] for row in rows}
+        self._known.add(found)
+        return [code for code in asked if code not in found]
 
 
 class SqlPlanRepository(_Repository):
@@ -131,6 +162,14 @@ class SqlPlanRepository(_Repository):
 
     async def work_plans(self) -> Sequence[WorkPlan]:
         return await self._uow.load(WORK_PLANS, WORK_PLANS.select)
+
+    async def committees(self) -> Sequence[Committee]:
+        return await self._uow.load(COMMITTEES, f"{COMMITTEES.select} ORDER BY t.code")
+
+    async def sessions(self) -> Sequence[Session]:
+        return await self._uow.load(
+            SESSIONS, f"{SESSIONS.select} ORDER BY t.committee_code, t.starts_on DESC, t.code"
+        )
 
 
 class SqlItemRepository(_Repository):
@@ -160,6 +199,35 @@ class SqlItemRepository(_Repository):
     async def count(self, where: ItemFilter) -> int:
         return await self._count(ITEMS, _items(where))
 
+    async def summary(self, where: ItemFilter) -> PlanSummary:
+        """Counts per status, owners and organisations of the matching items, in one scan."""
+        conditions = _items(where)
+        rows = await self._uow.fetch(
+            f"""
+            WITH matched AS MATERIALIZED (
+                SELECT t.status, t.owners, t.organizations FROM planner.items t{conditions.sql()}
+            )
+            SELECT 'status', status, count(*) FROM matched GROUP BY status
+            UNION ALL
+            SELECT 'owner', owner, 0 FROM matched, unnest(owners) AS owner GROUP BY owner
+            UNION ALL
+            SELECT 'organization', code, 0 FROM matched, unnest(organizations) AS code
+            GROUP BY code
+            """,  # noqa: S608 - the conditions are ours, their values arguments
+            *conditions.arguments,
+        )
+        statuses: dict[str, int] = {}
+        owners: list[str] = []
+        organizations: list[str] = []
+        for kind, value, count in rows:
+            if kind == "status":
+                statuses[value] = int(count)
+            elif kind == "owner":
+                owners.append(value)
+            else:
+                organizations.append(value)
+        return PlanSummary(statuses, sorted(owners), sorted(organizations))
+
     async def open_for_organization(self, code: str, *, include_restricted: bool) -> Sequence[Item]:
         """Open items naming the organisation: in progress first, then oldest first."""
         conditions = Conditions()
@@ -185,9 +253,36 @@ def _items(where: ItemFilter) -> Conditions:
         conditions.add("t.category = ?", where.category)
     if where.organization:
         conditions.add("t.organizations @> ?::text[]", [where.organization])
+    if where.owner:
+        conditions.add("t.owners @> ?::text[]", [where.owner])
+    if where.text:
+        searched = (
+            "concat_ws(' ', t.title::text, t.description::text, t.ref, "
+            "array_to_string(t.tags, ' '), array_to_string(t.owners, ' '))"
+        )
+        pattern = "%" + _escaped_like(_fold_text(where.text)) + "%"
+        conditions.add(f"{_folded(searched)} LIKE ? ESCAPE '\\'", pattern)
     if not where.include_restricted:
         conditions.add("t.classification <> 'restricted'")
     return conditions
+
+
+FOLD_FROM, FOLD_TO = "əıöüşçğ", "eiouscg"
+
+
+def _folded(expression: str) -> str:
+    """Case folded for Azerbaijani (İ→i, I→ı) and its letters without marks, in SQL."""
+    return f"translate(lower(translate({expression}, 'İI', 'iı')), '{FOLD_FROM}', '{FOLD_TO}')"
+
+
+def _fold_text(text: str) -> str:
+    """The same folding in Python, for the searched words."""
+    lowered = text.translate(str.maketrans("İI", "iı")).lower()
+    return lowered.translate(str.maketrans(FOLD_FROM, FOLD_TO))
+
+
+def _escaped_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class SqlHearingRepository(_Repository):

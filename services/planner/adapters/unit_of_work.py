@@ -26,6 +26,7 @@ import asyncpg
 from services.planner.adapters.commit_statement import CommitStatement
 from services.planner.adapters.records import RECORD_TYPES, WRITE_ORDER, RecordType
 from services.planner.adapters.repositories import (
+    KnownOrganizations,
     SqlHearingRepository,
     SqlItemRepository,
     SqlMeetingRepository,
@@ -60,13 +61,23 @@ class _Read:
 
 class SqlUnitOfWork:
     def __init__(
-        self, database: Database, *, source: str, handoff: OutboxHandoff | None = None
+        self,
+        database: Database,
+        *,
+        source: str,
+        handoff: OutboxHandoff | None = None,
+        known_organizations: KnownOrganizations | None = None,
     ) -> None:
         self._database = database
         self._source = source
         self._handoff = handoff
+        self._known_organizations = known_organizations or KnownOrganizations()
         """Where the committed outbox rows go at once: the relay of this process."""
         self._connection: asyncpg.Connection | None = None
+
+    @property
+    def source(self) -> str:
+        return self._source
 
     async def __aenter__(self) -> Self:
         self._connection = None
@@ -74,7 +85,7 @@ class SqlUnitOfWork:
         self._statements = 0
         self._read: dict[tuple[str, tuple[Any, ...]], _Read] = {}
         self._added: list[tuple[RecordType[Any], Any]] = []
-        self.organizations = SqlOrganizationRepository(self)
+        self.organizations = SqlOrganizationRepository(self, self._known_organizations)
         self.plans = SqlPlanRepository(self)
         self.items = SqlItemRepository(self)
         self.hearings = SqlHearingRepository(self)

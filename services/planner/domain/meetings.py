@@ -42,10 +42,16 @@ class Meeting(RecordsEvents):
 
     @classmethod
     def record(
-        cls, *, source: str, item_classification: Classification | None, **fields: Any
+        cls,
+        *,
+        source: str,
+        item_classification: Classification | None,
+        meeting_id: uuid.UUID | None = None,
+        **fields: Any,
     ) -> Meeting:
-        """Staff recorded a meeting: it leaves as ``meeting.held`` from the planner."""
-        meeting_id = uuid.uuid4()
+        """Staff recorded a meeting: it leaves as ``meeting.held`` from the planner. Its id is
+        new, or given (a plan file gives each of its meetings a stable one)."""
+        meeting_id = meeting_id or uuid.uuid4()
         meeting = cls(id=meeting_id, source=source, external_id=str(meeting_id), **fields)
         meeting.classification = effective_classification(
             meeting.declared_classification, item_classification

@@ -36,7 +36,7 @@ async def schedule_hearing(command: ScheduleHearing, uow: UnitOfWork) -> Hearing
         session = await _session_of(uow, item.committee, item.session)
         session.check_contains(command.starts_at, command.ends_at)
         window = (command.starts_at, command.ends_at)
-        await _check_calendar(
+        await check_calendar(
             uow, item.committee, window, None, command.allow_overlap, cleared=command.cleared
         )
         hearing = Hearing.schedule(
@@ -66,7 +66,7 @@ async def reschedule_hearing(command: RescheduleHearing, uow: UnitOfWork) -> Hea
         session = await _session_of(uow, hearing.committee, hearing.session)
         session.check_contains(command.starts_at, command.ends_at)
         window = (command.starts_at, command.ends_at)
-        await _check_calendar(
+        await check_calendar(
             uow, hearing.committee, window, hearing, command.allow_overlap, cleared=command.cleared
         )
         hearing.reschedule(
@@ -104,7 +104,7 @@ async def _session_of(uow: UnitOfWork, committee: str, code: str) -> Session:
     return session
 
 
-async def _check_calendar(
+async def check_calendar(
     uow: UnitOfWork,
     committee: str,
     window: tuple[datetime, datetime],

@@ -44,7 +44,24 @@ class ItemFilter:
     status: str | None = None
     category: str | None = None
     organization: str | None = None
+    owner: str | None = None
+    text: str | None = None
+    """Words in the title, description, ref, tags or owners; case and Azerbaijani letters
+    folded (``xocali`` finds ``Xocalı``)."""
     include_restricted: bool = False
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """A work plan at a glance: items per status, and who and what its items name."""
+
+    statuses: dict[str, int]
+    owners: list[str]
+    organizations: list[str]
+
+    @property
+    def total(self) -> int:
+        return sum(self.statuses.values())
 
 
 @dataclass(frozen=True)
@@ -81,6 +98,8 @@ class PlanRepository(Protocol):
     async def session(self, committee: str, code: str) -> Session | None: ...
     async def work_plan(self, committee: str, session: str) -> WorkPlan | None: ...
     async def work_plans(self) -> Sequence[WorkPlan]: ...
+    async def committees(self) -> Sequence[Committee]: ...
+    async def sessions(self) -> Sequence[Session]: ...
 
 
 class ItemRepository(Protocol):
@@ -88,6 +107,7 @@ class ItemRepository(Protocol):
     async def get(self, item_id: uuid.UUID, *, for_update: bool = False) -> Item | None: ...
     async def by_ref(self, work_plan_id: uuid.UUID, ref: str) -> Item | None: ...
     async def find(self, where: ItemFilter, page: Page) -> Sequence[Item]: ...
+    async def summary(self, where: ItemFilter) -> PlanSummary: ...
     async def count(self, where: ItemFilter) -> int: ...
     async def open_for_organization(
         self, code: str, *, include_restricted: bool
@@ -130,6 +150,9 @@ class UnitOfWork(Protocol):
     def hearings(self) -> HearingRepository: ...
     @property
     def meetings(self) -> MeetingRepository: ...
+    @property
+    def source(self) -> str:
+        """The CloudEvents ``source`` of the events this planner emits."""
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

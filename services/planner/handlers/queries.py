@@ -11,6 +11,7 @@ from services.planner.domain.hearings import Hearing
 from services.planner.domain.items import Item
 from services.planner.domain.meetings import Meeting
 from services.planner.domain.organizations import Organization
+from services.planner.domain.sessions import Committee, Session
 from services.planner.handlers.lookups import visible
 from services.planner.handlers.ports import (
     HearingFilter,
@@ -18,6 +19,7 @@ from services.planner.handlers.ports import (
     Listing,
     MeetingFilter,
     Page,
+    PlanSummary,
     UnitOfWork,
 )
 
@@ -68,6 +70,31 @@ async def get_meeting(uow: UnitOfWork, meeting_id: uuid.UUID, *, cleared: bool) 
     async with uow:
         found = await uow.meetings.get(meeting_id)
         return visible(found, cleared=cleared, what=f"meeting {meeting_id}")
+
+
+@dataclass(frozen=True)
+class SessionListing:
+    committee: Committee
+    session: Session
+
+
+async def list_sessions(uow: UnitOfWork) -> Sequence[SessionListing]:
+    """Every committee's sessions, newest first within a committee."""
+    async with uow:
+        committees = {committee.code: committee for committee in await uow.plans.committees()}
+        return [
+            SessionListing(committees[session.committee_code], session)
+            for session in await uow.plans.sessions()
+        ]
+
+
+async def work_plan_summary(uow: UnitOfWork, where: ItemFilter) -> PlanSummary:
+    """Items per status, owners and organisations of a work plan's items that match."""
+    committee, session = where.committee or "", where.session or ""
+    async with uow:
+        if await uow.plans.work_plan(committee, session) is None:
+            raise NotFound(f"no work plan of committee {committee} for session {session}")
+        return await uow.items.summary(where)
 
 
 async def list_organizations(uow: UnitOfWork) -> Sequence[Organization]:

@@ -19,6 +19,7 @@ from services.archive.handlers.queries import restricted_subjects
 from shared.auth.http import require
 from shared.auth.tokens import Principal
 from shared.contract.values import Moment
+from shared.runtime.logs import redact
 
 MAX_LIMIT = 1000
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
@@ -109,7 +110,7 @@ async def audit(request: Request, archive: Archive, viewer: Viewer, rows: Sequen
         await archive.access_log.record(
             principal=viewer.principal,
             method=request.method,
-            path=request.url.path,
-            query=request.url.query,
+            path=redact(request.url.path),
+            query=redact(request.url.query),
             subjects=subjects,
         )

@@ -34,7 +34,7 @@ from services.planner.handlers.commands import (
     UpdateItem,
 )
 from services.planner.handlers.ports import ItemFilter
-from shared.contract.values import ItemCategory, ItemStatus, OrganizationCode
+from shared.contract.values import NO_NUL, ItemCategory, ItemStatus, OrganizationCode, ShortText
 
 router = APIRouter(prefix="/api/v1/items", tags=["items"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -71,6 +71,19 @@ async def list_items(
     status: ItemStatus | None = None,
     category: ItemCategory | None = None,
     organization: Annotated[OrganizationCode | None, Query()] = None,
+    owner: Annotated[
+        ShortText | None, Query(description="Items this person is responsible for.")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            pattern=NO_NUL,
+            description="Words in the title, description, ref, tags or owners (case and "
+            "Azerbaijani letters folded: xocali finds Xocalı).",
+        ),
+    ] = None,
 ) -> list[ItemOut]:
     where = ItemFilter(
         committee=committee,
@@ -78,6 +91,8 @@ async def list_items(
         status=status,
         category=category,
         organization=organization,
+        owner=owner,
+        text=q,
         include_restricted=cleared(principal),
     )
     found = await queries.list_items(planner.uow(), where, page)

@@ -318,3 +318,22 @@ class MeetingOut(Out):
 class ItemDetailOut(ItemOut):
     hearings: list[HearingOut]
     meetings: list[MeetingOut]
+
+
+class SessionOut(Out):
+    committee: str
+    committee_name: dict[str, str]
+    code: str
+    name: dict[str, str]
+    starts_on: date
+    ends_on: date
+    timezone: str = Field(description="IANA zone in which the session's times are given.")
+
+
+class WorkPlanSummaryOut(Out):
+    committee: str
+    session: str
+    total: int
+    statuses: dict[str, int] = Field(description="Items per status (absent: none).")
+    owners: list[str] = Field(description="Everyone the items name as responsible.")
+    organizations: list[str] = Field(description="Every organisation the items name.")
