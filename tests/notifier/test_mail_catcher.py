@@ -15,7 +15,7 @@ from tests.notifier.servers import free_port
 from tests.support import eventually
 from workplan.cli.mail import app as mail_cli
 from workplan.local_run.mail_catcher import MailCatcher
-from workplan.local_run.mail_folder import MailFolder
+from shared.runtime.mail_folder import MailFolder
 
 
 @pytest.fixture
