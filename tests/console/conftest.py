@@ -39,8 +39,12 @@ ACCOUNTS = {
     "clerk": ["clerk", "analyst"],
     "cleared": ["clerk", "analyst", "cleared"],
     "analyst": ["analyst"],
+    "colleague": ["clerk"],
+    "admin": ["admin", "clerk"],
 }
 """User name → roles; every password is PASSWORD."""
+EMAILS = {"colleague": "colleague@example.gov.az", "admin": "admin@example.gov.az"}
+"""Accounts with an e-mail address: their notifier recipient is made at first sign-in."""
 
 
 @dataclass
@@ -78,7 +82,7 @@ async def clean_console(settings: ConsoleSettings) -> None:
         for username, roles in ACCOUNTS.items():
             await accounts.add_account(
                 console.accounts, console.passwords, username, roles=roles, password=PASSWORD,
-                display_name=username.title(), language="en",
+                display_name=username.title(), language="en", email=EMAILS.get(username),
             )  # fmt: skip
     finally:
         await console.close()

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
@@ -82,18 +83,17 @@ async def calendar_page(
         "agenda": _agenda(entries, zone),
         "more": more,
         "weekdays": _weekday_names(t.language),
-        "link": lambda **changes: _link(key, view, first, **changes),
+        "link": lambda **changes: _link(
+            {"plan": key, "view": view, "month": f"{first:%Y-%m}"}, changes
+        ),
         "previous_month": _add_months(first, -1),
         "next_month": following,
     }
     return render(request, "calendar.html", t, context, viewer=viewer)
 
 
-def _link(key: str, view: str, first: date, **changes: str) -> str:
-    from urllib.parse import urlencode  # noqa: PLC0415
-
-    query = {"plan": key, "view": view, "month": f"{first:%Y-%m}", **changes}
-    return "/calendar?" + urlencode(query)
+def _link(query: dict[str, str], changes: dict[str, str]) -> str:
+    return "/calendar?" + urlencode({**query, **changes})
 
 
 def _first_of_month(month: str, session: dict[str, Any], zone: str) -> date:
