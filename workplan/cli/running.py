@@ -164,6 +164,8 @@ def _service_env(settings: LocalRunSettings, catcher: MailCatcher | None) -> dic
     env.setdefault("WORKPLAN_COOKIE_SECURE", "false")
     if catcher is not None:
         env["WORKPLAN_SMTP_HOST"], env["WORKPLAN_SMTP_PORT"] = catcher.host, str(catcher.port)
+        # administrators read the caught mail in the console too
+        env["WORKPLAN_MAIL_CATCHER_DIR"] = str(catcher.folder.path.resolve())
     return env
 
 
