@@ -171,6 +171,8 @@ async def run(url: str, amqp: str, prefix: str, items: int, runs: int) -> None:
                                                   ports["planner"]))  # fmt: skip
         archived = await until_archived(url, ports["archive"], planner_settings)
         print(f"archived {archived:,} items after {time.perf_counter() - started:.1f} s")
+        await until_consumed(amqp, Topology(prefix))
+        print(f"notified after {time.perf_counter() - started:.1f} s")
         environment = {
             **os.environ,
             "WORKPLAN_DATABASE_URL": url,
@@ -214,6 +216,23 @@ async def until_archived(url: str, archive_port: int, settings: PlannerSettings)
                 return total
             await asyncio.sleep(0.2)
     raise RuntimeError(f"the archive recorded {total} of {wanted} items")
+
+
+async def until_consumed(amqp: str, topology: Topology) -> None:
+    """Wait until the archive's and notifier's queues are empty: the pages are timed on
+    services at rest, not while they take in the generated plan."""
+    connection = await aio_pika.connect(amqp)
+    async with connection:
+        channel = await connection.channel()
+        for _ in range(3000):
+            waiting = 0
+            for service in ("archive", "notifier"):
+                queue = await channel.declare_queue(topology.queue(service), passive=True)
+                waiting += queue.declaration_result.message_count or 0
+            if not waiting:
+                await asyncio.sleep(2)  # the last batches commit
+                return
+            await asyncio.sleep(0.5)
 
 
 async def time_pages(base: str, url: str, runs: int) -> None:

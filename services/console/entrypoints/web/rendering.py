@@ -45,9 +45,10 @@ def navigation(viewer: Viewer) -> list[tuple[str, str, str]]:
     if account.has("clerk"):
         entries.append(("/", t.gettext("Work plan"), "work-plan"))
         entries.append(("/calendar", t.gettext("Calendar"), "calendar"))
+    if account.has("clerk"):
+        entries.append(("/report", t.gettext("Report"), "report"))
     if account.has("analyst"):
         entries.append(("/search", t.gettext("Search"), "search"))
-        entries.append(("/report", t.gettext("Report"), "report"))
     if viewer.inbox_caller is not None:
         entries.append(("/inbox", t.gettext("Inbox"), "inbox"))
     entries.append(("/my/notifications", t.gettext("My notifications"), "my-notifications"))
