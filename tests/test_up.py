@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from tests.conftest import _delete_broker_objects
 from tests.notifier.servers import free_port
 
-LINE = re.compile(r"^(up|import|planner|archive|notifier|mail) +\| ")
+LINE = re.compile(r"^(up|import|users|planner|archive|notifier|console|mail) +\| ")
 
 
 def session_processes(session_id: int) -> list[str]:
@@ -50,6 +50,7 @@ def up_env(database_url, amqp_url, run_id, tmp_path):
         "WORKPLAN_PLANNER_PORT": str(free_port()),
         "WORKPLAN_ARCHIVE_PORT": str(free_port()),
         "WORKPLAN_NOTIFIER_PORT": str(free_port()),
+        "WORKPLAN_CONSOLE_PORT": str(free_port()),
         "WORKPLAN_MAIL_CATCHER_PORT": str(free_port()),
         "WORKPLAN_MAIL_CATCHER_DIR": str(tmp_path / "mail"),
         "WORKPLAN_GRACEFUL_TIMEOUT": "5",
@@ -149,7 +150,7 @@ def test_a_planner_that_cannot_bind_its_port_stops_the_others_and_leaves_no_proc
     )
     assert "address already in use" in log
     assert session_processes(process.pid) == [], log
-    assert "stopped: planner, archive, notifier" in log
+    assert "stopped: planner, archive, notifier, console" in log
     assert all(LINE.match(line) for line in lines), log
     assert "\x1b[" not in log
 
