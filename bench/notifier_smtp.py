@@ -99,7 +99,7 @@ async def queue_deliveries(notifier: Notifier, count: int) -> int:
         for index in range(start, min(start + 500, count)):
             event = hearing_event(index)
             notice = notice_of(event, HearingScheduled.model_validate(event.data))
-            text_ = describe(notice, recipient, link_of(notice, settings.links_base))
+            text_ = describe(notice, recipient, link_of(notice, settings.links_base_url))
             delivery_id = uuid.uuid4()
             message_id = renderer.message_id(delivery_id)
             invite = calendar_invite(

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the browser fixture, imported from test_browser, is a parameter here
 """The issue's flow in a real Chromium, by keyboard, with axe on every page of part 2.
 
 A colleague subscribes to the committee's hearings (inbox and e-mail); a clerk reschedules
@@ -30,7 +31,7 @@ PLAN = "MM-IRIPT/2026-spring"
 
 
 @pytest.fixture
-async def contexts(browser: Browser, stack) -> AsyncIterator[list[BrowserContext]]:  # noqa: F811
+async def contexts(browser: Browser, stack) -> AsyncIterator[list[BrowserContext]]:
     opened: list[BrowserContext] = []
     yield opened
     for context in opened:

@@ -49,7 +49,8 @@ async def test_a_recipient_manages_their_own_subscriptions_and_preferences(
     muted = await client.patch(
         f"/api/v1/me/subscriptions/{made.json()['id']}", headers=mine, json={"muted": True}
     )
-    assert muted.status_code == 200 and muted.json()["muted"] is True
+    assert muted.status_code == 200
+    assert muted.json()["muted"] is True
     removed = await client.delete(f"/api/v1/me/subscriptions/{made.json()['id']}", headers=mine)
     assert removed.status_code == 204
     assert (await client.get("/api/v1/me/subscriptions", headers=mine)).json() == []

@@ -68,7 +68,8 @@ async def test_dead_letters_are_listed_with_reasons_and_replayed(amqp_url, run_i
             assert [(d["message_id"], d["code"], d["reason"]) for d in listed] == [
                 ("evt-1", "validation", "data.title: field required")
             ]
-            assert listed[0]["body"] is None and listed[0]["body_withheld"] is True
+            assert listed[0]["body"] is None
+            assert listed[0]["body_withheld"] is True
             cleared = headers(settings, "archive:admin", "archive:restricted")
             shown = (await client.get(path, headers=cleared)).json()
             assert "RSTRALPHA" in shown[0]["body"]
@@ -83,5 +84,6 @@ async def test_dead_letters_are_listed_with_reasons_and_replayed(amqp_url, run_i
             assert replayed.json() == {"replayed": 1}
             assert (await client.get(path, headers=admin)).json() == []
         arrived = await back.get(timeout=5)
-        assert arrived.message_id == "evt-1" and arrived.body == body
+        assert arrived.message_id == "evt-1"
+        assert arrived.body == body
         await dead.delete(if_unused=False, if_empty=False)

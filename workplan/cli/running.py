@@ -18,9 +18,9 @@ from rich.console import Console
 from migrations.runner import SERVICES as MIGRATED
 from migrations.runner import upgrade
 from shared.db.bootstrap_database import ensure_database
+from shared.runtime.mail_folder import MailFolder
 from shared.settings import WorkplanSettings
 from workplan.local_run.mail_catcher import MailCatcher
-from shared.runtime.mail_folder import MailFolder
 from workplan.local_run.ports import Listener, refusal, taken
 from workplan.local_run.settings import LocalRunSettings
 from workplan.local_run.supervisor import CombinedLog, Supervisor
