@@ -12,10 +12,11 @@ from typing import Annotated, Any
 
 import aio_pika.exceptions
 from fastapi import APIRouter, Depends, HTTPException, Query, status
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from shared.auth.http import require
 from shared.auth.tokens import Principal
+from shared.contract.values import NO_NUL
 from shared.messaging.dead_letter_queue import list_dead_letters, replay_dead_letters
 from shared.messaging.topology import Topology
 from shared.settings import WorkplanSettings
@@ -39,15 +40,18 @@ class DeadLetterOut(BaseModel):
     body_withheld: bool
 
 
+MessageId = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
+
+
 class ReplayIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"message_ids": ["evt-1"]}]}
     )
 
-    message_ids: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = Field(
-        default=None, max_length=1000, description="Replay only these."
-    )
-    all: bool = Field(default=False, description="Replay every dead letter.")
+    message_ids: (
+        list[Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]] | None
+    ) = Field(default=None, max_length=1000, description="Replay only these.")
+    all: StrictBool = Field(default=False, description="Replay every dead letter.")
 
     @model_validator(mode="after")
     def _something(self) -> "ReplayIn":
