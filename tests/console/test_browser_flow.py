@@ -264,3 +264,36 @@ async def test_nothing_restricted_reaches_an_uncleared_reader_on_part_2_pages(st
                      f"/report?plan={PLAN}", f"/report.csv?plan={PLAN}", "/my/notifications"):  # fmt: skip
             shown = await clerk.get(path)
             assert "RSTRZULU" not in shown.text, path
+
+
+async def test_administrators_read_the_caught_mail(browser: Browser, stack, contexts, tmp_path):
+    from email.message import EmailMessage  # noqa: PLC0415
+
+    from services.console.main import create_app  # noqa: PLC0415
+    from shared.runtime.mail_folder import MailFolder  # noqa: PLC0415
+    from tests.console.servers import serving  # noqa: PLC0415
+
+    message = EmailMessage()
+    message["From"], message["To"] = "Workplan <workplan@localhost>", "desk@example.gov.az"
+    message["Subject"] = "Dinləmənin vaxtı dəyişdirildi <b>now</b>"
+    message.set_content("Hearing moved to 27 March.\n<script>alert(1)</script>")
+    MailFolder(tmp_path).save(bytes(message))
+    settings = stack.settings.model_copy(update={"mail_catcher_dir": tmp_path})
+    async with serving(create_app(settings)) as url:
+        context = await browser.new_context(base_url=url, locale="en-GB")
+        contexts.append(context)
+        page = await context.new_page()
+        await page.goto("/sign-in")
+        await keyboard_sign_in(page, "admin")
+        await page.goto("/admin")
+        await press_link(page, "a[href='/admin/mail']")
+        assert "1 message." in await visible(page)
+        await assert_accessible(page)
+        await press_link(page, "a[href^='/admin/mail/']")
+        shown = await visible(page)
+        assert "Dinləmənin vaxtı dəyişdirildi <b>now</b>" in shown, "shown as text"
+        assert "<script>alert(1)</script>" in shown, "shown as text, never run"
+        await assert_accessible(page)
+        missing = await page.goto("/admin/mail/..%2Fsecrets")
+        assert missing is not None
+        assert missing.status == 404
