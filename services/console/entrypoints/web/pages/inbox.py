@@ -4,6 +4,7 @@ header's unread count is part of every page and is renewed by htmx (``/inbox/cou
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -63,10 +64,17 @@ async def inbox_page(
         "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
     }
     if caller is not None:
-        found = await console.notifier.inbox(
-            caller, unread_only=unread, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+        found, me = await asyncio.gather(
+            console.notifier.inbox(
+                caller, unread_only=unread, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+            ),
+            console.notifier.me(caller),
         )
-        context |= {"notices": found[:PAGE_SIZE], "more": len(found) > PAGE_SIZE}
+        context |= {
+            "notices": found[:PAGE_SIZE],
+            "more": len(found) > PAGE_SIZE,
+            "zone": me["timezone"],  # the reader's own, as in their e-mails
+        }
     return render(request, "inbox.html", t, context, viewer=viewer)
 
 
