@@ -256,23 +256,16 @@ def _items(where: ItemFilter) -> Conditions:
     if where.owner:
         conditions.add("t.owners @> ?::text[]", [where.owner])
     if where.text:
-        searched = (
-            "concat_ws(' ', t.title::text, t.description::text, t.ref, "
-            "array_to_string(t.tags, ' '), array_to_string(t.owners, ' '))"
-        )
+        # title, description, ref, tags and owners, folded as _fold_text folds the words:
+        # kept by a trigger, trigram-indexed (migration 0004_item_search_text)
         pattern = "%" + _escaped_like(_fold_text(where.text)) + "%"
-        conditions.add(f"{_folded(searched)} LIKE ? ESCAPE '\\'", pattern)
+        conditions.add("t.search_text LIKE ? ESCAPE '\\'", pattern)
     if not where.include_restricted:
         conditions.add("t.classification <> 'restricted'")
     return conditions
 
 
 FOLD_FROM, FOLD_TO = "əıöüşçğ", "eiouscg"
-
-
-def _folded(expression: str) -> str:
-    """Case folded for Azerbaijani (İ→i, I→ı) and its letters without marks, in SQL."""
-    return f"translate(lower(translate({expression}, 'İI', 'iı')), '{FOLD_FROM}', '{FOLD_TO}')"
 
 
 def _fold_text(text: str) -> str:

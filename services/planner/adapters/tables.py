@@ -109,8 +109,16 @@ items = Table(
     Column("version", Integer, nullable=False),
     _created(),
     _updated(),
+    # the folded words an item is found by, kept by a trigger (migration 0004_item_search_text)
+    Column("search_text", Text, nullable=False, server_default=""),
     UniqueConstraint("work_plan_id", "ref"),
     Index("ix_items_organizations", "organizations", postgresql_using="gin"),
+    Index(
+        "ix_items_search_text",
+        "search_text",
+        postgresql_using="gin",
+        postgresql_ops={"search_text": "gin_trgm_ops"},
+    ),
 )
 
 hearings = Table(

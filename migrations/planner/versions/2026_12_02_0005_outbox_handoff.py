@@ -5,8 +5,8 @@ left to it for a while (``next_attempt_at`` later): waking every relay to claim 
 cost each a transaction that finds nothing. Rows any relay may claim at once (written by
 ``workplan import``, or waiting behind an earlier event of their subject) still NOTIFY.
 
-Revision ID: 0004_outbox_handoff
-Revises: 0003_outbox_commit_time
+Revision ID: 0005_outbox_handoff
+Revises: 0004_item_search_text
 Create Date: 2026-12-02 09:00:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 from shared.db.outbox import claimable_notify_sql, notify_trigger_sql
 
-revision: str = "0004_outbox_handoff"
-down_revision: str | None = "0003_outbox_commit_time"
+revision: str = "0005_outbox_handoff"
+down_revision: str | None = "0004_item_search_text"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
