@@ -157,7 +157,8 @@ class Pipeline:
             await asyncio.to_thread(process.wait_ready, 90)
         result = await asyncio.to_thread(
             subprocess.run,
-            [sys.executable, "-m", "workplan.cli", "import", str(SAMPLE)],
+            # each checkout imports its own sample (the file grows with what the code reads)
+            [sys.executable, "-m", "workplan.cli", "import", str(_sample(code))],
             env=env,
             cwd=code,
             capture_output=True,
@@ -479,6 +480,10 @@ def summary(results: dict[str, Any]) -> dict[str, Any]:
         "peak_rss_mb": results.get("peak_rss_mb", {}),
         "integrity": results.get("integrity", {}),
     }
+
+
+def _sample(checkout: str | None) -> Path:
+    return Path(checkout) / SAMPLE.relative_to(ROOT) if checkout else SAMPLE
 
 
 def _free_port() -> int:
