@@ -12,7 +12,7 @@ import pytest
 from services.archive.domain.folding import az_lower, fold, query_terms
 from services.archive.domain.projections import Projection, latest, supersedes
 from services.archive.domain.records import ArchivedEvent, archived, search_text
-from services.archive.domain.snippets import snippet
+from services.archive.domain.snippets import Highlight, snippet
 from services.archive.handlers.ingest import archive_batch
 from shared.contract import InvalidEvent
 from shared.contract.amqp_binding import encode_structured
@@ -45,12 +45,16 @@ def test_query_terms_are_the_words_of_the_query():
 def test_snippets_mark_folded_and_stemmed_matches_and_escape_the_rest():
     text = "Görüş <b>Xocalı</b> barədə; встречи и Meetings"
     assert (
-        snippet([text], {"xocali"})
+        snippet([text], Highlight(frozenset({"xocali"})))
         == "Görüş &lt;b&gt;<mark>Xocalı</mark>&lt;/b&gt; barədə; встречи и Meetings"
     )
-    assert "<mark>встречи</mark>" in (snippet([text], {"встреч"}) or "")
-    assert "<mark>Meetings</mark>" in (snippet([text], {"meet"}) or "")
-    assert snippet([text], {"absent"}) is None
+    assert "<mark>встречи</mark>" in (
+        snippet([text], Highlight(frozenset({"встреча"}), frozenset({"встреч"}))) or ""
+    )
+    assert "<mark>Meetings</mark>" in (
+        snippet([text], Highlight(frozenset({"meeting"}), frozenset({"meet"}))) or ""
+    )
+    assert snippet([text], Highlight(frozenset({"absent"}))) is None
 
 
 def test_search_text_takes_every_language_and_skips_ids_and_codes():

@@ -6,14 +6,13 @@ the partitions newest first and stops when the limit is filled, and in each part
 picks, with the statistics of that partition and the real query values
 (``plan_cache_mode=force_custom_plan``), either the time index (common words) or the
 full-text index (rare words). Ranking never sorts all matches: only a bounded set of the
-newest candidates is ranked.
+newest candidates of each strength (exact, stemmed, prefix) is ranked.
 """
 
 # ruff: noqa: S608 - SQL is assembled from this module's constants; every value is a bound parameter
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
@@ -25,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.archive.adapters.state_sql import KIND_SQL, as_of_source, restricted
 from services.archive.domain.folding import fold
 from services.archive.domain.projections import Kind
+from services.archive.domain.text_query import TermForms, TextQuery
 from services.archive.handlers.filters import Cursor, EventFilter, Page, StateFilter, Viewer
 
 Row = dict[str, Any]
@@ -39,7 +39,6 @@ STATE_COLUMNS = (
     "v.classification, v.organizations, v.item_id, v.date, v.updated_at, v.last_event_type, "
     "v.state"
 )
-_LEXEME = re.compile(r"'((?:[^']|'')*)'")
 
 
 class SqlArchiveQueries:
@@ -51,19 +50,16 @@ class SqlArchiveQueries:
             result = await connection.execute(text(sql), params)
             return [dict(row._mapping) for row in result]
 
-    async def text_query(self, terms: Sequence[str]) -> tuple[str, set[str]]:
-        """The tsquery of the terms (each folded, and stemmed in English and Russian; all
-        required) as text, and its lexemes (for highlighting)."""
-        parts, params = [], {}
-        for index, term in enumerate(terms):
-            params[f"f{index}"], params[f"t{index}"] = fold(term), term
-            parts.append(
-                f"(plainto_tsquery('simple', :f{index}) || plainto_tsquery('english', :t{index})"
-                f" || plainto_tsquery('russian', :t{index}))"
-            )
-        rows = await self._fetch(f"SELECT ({' && '.join(parts)})::text AS q", params)
-        query = str(rows[0]["q"] or "")
-        return query, {match.replace("''", "'") for match in _LEXEME.findall(query)}
+    async def term_forms(self, terms: Sequence[str]) -> list[TermForms]:
+        """Each term folded and split as the ``simple`` configuration does, and stemmed by
+        the ``english`` and ``russian`` ones, in one round trip."""
+        rows = await self._fetch(
+            TERM_FORMS, {"folded": [fold(term) for term in terms], "raw": list(terms)}
+        )
+        return [
+            TermForms(tuple(row["words"]), tuple(row["english"]), tuple(row["russian"]))
+            for row in rows
+        ]
 
     # --- the log -------------------------------------------------------------------------
 
@@ -91,17 +87,16 @@ class SqlArchiveQueries:
         return await self._fetch(sql, {**params, "limit": limit})
 
     async def ranked_events(
-        self, where: EventFilter, viewer: Viewer, *, tsquery: str, candidates: int
+        self, where: EventFilter, viewer: Viewer, *, query: TextQuery, candidates: int
     ) -> list[Row]:
-        """The newest ``candidates`` matches, each with its rank."""
-        conditions, params = _event_conditions(where, viewer, tsquery)
-        sql = (
-            f"SELECT c.*, ts_rank(c.search, CAST(:tsquery AS tsquery)) AS rank FROM ("
+        conditions, params = _event_conditions(where, viewer, None)
+        select = (
             f"SELECT {EVENT_COLUMNS}, e.search, {restricted('e')} AS restricted "
-            f"FROM archive.events e WHERE {' AND '.join(conditions)} "
-            "ORDER BY e.time DESC, e.position DESC LIMIT :limit) c"
+            "FROM archive.events e WHERE {conditions} "
+            "ORDER BY e.time DESC, e.position DESC LIMIT :limit"
         )
-        return await self._fetch(sql, {**params, "limit": candidates})
+        sql = _tiered(select, conditions, "e.search", query, distinct="c.time, c.position")
+        return await self._fetch(sql, {**params, **_tier_params(query), "limit": candidates})
 
     # --- items, hearings, meetings ------------------------------------------------------
 
@@ -124,17 +119,15 @@ class SqlArchiveQueries:
         return await self._fetch(sql, {**params, "limit": page.limit, "offset": page.offset})
 
     async def ranked_states(
-        self, kind: Kind, viewer: Viewer, *, tsquery: str, candidates: int
+        self, kind: Kind, viewer: Viewer, *, query: TextQuery, candidates: int
     ) -> list[Row]:
-        """The ``candidates`` most recently changed matches, each with its rank."""
-        source, conditions, params = _state_source(kind, StateFilter(), viewer, tsquery)
-        sql = (
-            f"SELECT c.*, ts_rank(c.search, CAST(:tsquery AS tsquery)) AS rank FROM ("
+        source, conditions, params = _state_source(kind, StateFilter(), viewer, None)
+        select = (
             f"SELECT {STATE_COLUMNS}, v.search, {restricted('v')} AS restricted "
-            f"FROM ({source}) v WHERE {' AND '.join(conditions)} "
-            "ORDER BY v.updated_at DESC LIMIT :limit) c"
+            f"FROM ({source}) v WHERE {{conditions}} ORDER BY v.updated_at DESC LIMIT :limit"
         )
-        return await self._fetch(sql, {**params, "limit": candidates})
+        sql = _tiered(select, conditions, "v.search", query, distinct="c.source, c.key")
+        return await self._fetch(sql, {**params, **_tier_params(query), "limit": candidates})
 
     async def timeline(
         self, item_id: uuid.UUID, viewer: Viewer, as_of: datetime | None
@@ -152,6 +145,52 @@ class SqlArchiveQueries:
             {"code": code},
         )
         return rows[0] if rows else None
+
+
+TERM_FORMS = """
+SELECT
+    ARRAY(SELECT u.lexeme FROM unnest(to_tsvector('simple', t.folded)) u
+          ORDER BY u.positions[1]) AS words,
+    ARRAY(SELECT u.lexeme FROM unnest(to_tsvector('english', t.raw)) u) AS english,
+    ARRAY(SELECT u.lexeme FROM unnest(to_tsvector('russian', t.raw)) u) AS russian
+FROM unnest(CAST(:folded AS text[]), CAST(:raw AS text[])) WITH ORDINALITY AS t(folded, raw, n)
+ORDER BY t.n
+"""
+TIER = (
+    "CASE WHEN c.search @@ CAST(:exact AS tsquery) THEN 0 "
+    "WHEN c.search @@ CAST(:stemmed AS tsquery) THEN 1 ELSE 2 END"
+)
+
+
+def _tiered(
+    select: str, conditions: list[str], document: str, query: TextQuery, *, distinct: str
+) -> str:
+    """Candidates of each strength the query has (exact, stemmed when typing, all), each
+    the newest ``:limit`` of its own, so newer weaker matches never crowd out the exact
+    ones; every candidate once, with its tier and rank. Each part walks the newest
+    partitions first and stops at its limit; only these few rows are ranked."""
+    strengths = ["exact"]
+    if query.prefix and query.stemmed != query.exact:
+        strengths.append("stemmed")
+    if query.broad != query.exact:
+        strengths.append("tsquery")
+    parts = [
+        "("
+        + select.format(
+            conditions=" AND ".join([*conditions, f"{document} @@ CAST(:{strength} AS tsquery)"])
+        )
+        + ")"
+        for strength in strengths
+    ]
+    return (
+        f"SELECT DISTINCT ON ({distinct}) c.*, {TIER} AS tier, "
+        f"ts_rank(c.search, CAST(:tsquery AS tsquery)) AS rank "
+        f"FROM ({' UNION ALL '.join(parts)}) c"
+    )
+
+
+def _tier_params(query: TextQuery) -> dict[str, str]:
+    return {"exact": query.exact, "stemmed": query.stemmed, "tsquery": query.broad}
 
 
 def _event_conditions(

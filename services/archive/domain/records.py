@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from services.archive.domain.folding import fold
+from services.archive.domain.morphology import stems_text
 from services.archive.domain.projections import Projection, project
 from shared.contract import EVENT_TYPES, CloudEvent, InvalidEvent, parse_data
 
@@ -45,9 +46,18 @@ _NOT_TEXT_KEYS = frozenset(
 _NOT_TEXT_SUFFIXES = ("_id", "_at", "_start", "_end")
 
 
+SearchColumns = tuple[str, str, str, str, str, str, str, str]
+"""Title and body text: folded; English; Russian; Azerbaijani stems."""
+
+
 @dataclass
 class SearchText:
-    """The text of an event by weight (title A, the rest B) and by the stemmer that suits it."""
+    """The text of an event by weight (title, the rest) and by how it is indexed.
+
+    Every piece is indexed folded, as written; English and Russian pieces (by language
+    tag) also by their stems; Azerbaijani and untagged pieces also by their Azerbaijani
+    stems (:mod:`services.archive.domain.morphology`).
+    """
 
     title: list[str] = field(default_factory=list)
     body: list[str] = field(default_factory=list)
@@ -55,6 +65,8 @@ class SearchText:
     body_en: list[str] = field(default_factory=list)
     title_ru: list[str] = field(default_factory=list)
     body_ru: list[str] = field(default_factory=list)
+    title_az: list[str] = field(default_factory=list)
+    body_az: list[str] = field(default_factory=list)
 
     def add(self, text: str, *, language: str | None, title: bool) -> None:
         (self.title if title else self.body).append(text)
@@ -62,9 +74,12 @@ class SearchText:
             (self.title_en if title else self.body_en).append(text)
         elif language is not None and (language == "ru" or language.startswith("ru-")):
             (self.title_ru if title else self.body_ru).append(text)
+        elif language is None or language == "az" or language.startswith("az-"):
+            (self.title_az if title else self.body_az).append(text)
 
-    def columns(self) -> tuple[str, str, str, str, str, str]:
-        """(title folded, body folded, title en, body en, title ru, body ru)."""
+    def columns(self) -> SearchColumns:
+        """(title folded, body folded, title en, body en, title ru, body ru,
+        title Azerbaijani stems, body Azerbaijani stems)."""
         return (
             fold(_joined(self.title)),
             fold(_joined(self.body)),
@@ -72,6 +87,8 @@ class SearchText:
             _joined(self.body_en),
             _joined(self.title_ru),
             _joined(self.body_ru),
+            stems_text(fold(_joined(self.title_az))),
+            stems_text(fold(_joined(self.body_az))),
         )
 
 
@@ -93,7 +110,7 @@ class ArchivedEvent:
     organizations: tuple[str, ...]
     classification: str | None
     item_id: uuid.UUID | None
-    search: tuple[str, str, str, str, str, str]
+    search: SearchColumns
     projection: Projection | None
 
     @property

@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 
 from services.archive.domain.projections import Kind, Projection
 from services.archive.domain.records import ArchivedEvent
+from services.archive.domain.text_query import TermForms, TextQuery
 from services.archive.handlers.filters import Cursor, EventFilter, Page, StateFilter, Viewer
 
 Row = dict[str, Any]
@@ -48,7 +49,9 @@ class ReadModelRebuild(Protocol):
 class ArchiveQueries(Protocol):
     """Reads of the log and the read models; rows are plain dicts."""
 
-    async def text_query(self, terms: Sequence[str]) -> tuple[str, set[str]]: ...
+    async def term_forms(self, terms: Sequence[str]) -> list[TermForms]:
+        """Each term as PostgreSQL splits (folded, ``simple``) and stems it."""
+
     async def events(
         self,
         where: EventFilter,
@@ -60,8 +63,11 @@ class ArchiveQueries(Protocol):
         oldest_first: bool = False,
     ) -> list[Row]: ...
     async def ranked_events(
-        self, where: EventFilter, viewer: Viewer, *, tsquery: str, candidates: int
-    ) -> list[Row]: ...
+        self, where: EventFilter, viewer: Viewer, *, query: TextQuery, candidates: int
+    ) -> list[Row]:
+        """The newest ``candidates`` exact matches and the newest ``candidates`` matches,
+        each once, with its ``tier`` (0 exact, 1 stemmed, 2 prefix) and ``rank``."""
+
     async def states(
         self,
         kind: Kind,
@@ -73,8 +79,10 @@ class ArchiveQueries(Protocol):
         key: str | None = None,
     ) -> list[Row]: ...
     async def ranked_states(
-        self, kind: Kind, viewer: Viewer, *, tsquery: str, candidates: int
-    ) -> list[Row]: ...
+        self, kind: Kind, viewer: Viewer, *, query: TextQuery, candidates: int
+    ) -> list[Row]:
+        """As :meth:`ranked_events`, of the most recently changed items, hearings or meetings."""
+
     async def timeline(
         self, item_id: uuid.UUID, viewer: Viewer, as_of: datetime | None
     ) -> list[Row]: ...

@@ -13,6 +13,8 @@ from services.archive.domain.errors import BadQuery, NotFound
 from services.archive.domain.folding import query_terms
 from services.archive.domain.projections import Kind
 from services.archive.domain.snippets import snippet, texts_of
+from services.archive.domain.text_query import MATCHES, TextQuery
+from services.archive.domain.text_query import text_query as build_text_query
 from services.archive.handlers.filters import (
     KINDS,
     Cursor,
@@ -24,24 +26,19 @@ from services.archive.handlers.filters import (
 from services.archive.handlers.ports import ArchiveQueries, Row
 
 SEARCH_CANDIDATES = 100
-"""Newest matches of each kind that are ranked; ranking never sorts every match."""
+"""Newest matches of each kind and strength that are ranked; ranking never sorts every
+match."""
 EVERYTHING = Page(limit=10_000)
 
 
-@dataclass(frozen=True)
-class TextQuery:
-    tsquery: str
-    lexemes: set[str]
-
-
-async def text_query(queries: ArchiveQueries, text: str) -> TextQuery:
+async def text_query(queries: ArchiveQueries, text: str, *, prefix: bool = False) -> TextQuery:
     terms = query_terms(text)
     if not terms:
         raise BadQuery(f"the text query {text!r} has no words to search for")
-    tsquery, lexemes = await queries.text_query(terms)
-    if not tsquery:
+    query = build_text_query(await queries.term_forms(terms), prefix=prefix)
+    if query is None:
         raise BadQuery(f"the text query {text!r} has only words too common to search for")
-    return TextQuery(tsquery, lexemes)
+    return query
 
 
 async def list_events(
@@ -50,7 +47,9 @@ async def list_events(
     """A page of events, newest first, and the cursor of the next page (if there may be one)."""
     if where.time_from and where.time_to and where.time_from > where.time_to:
         raise BadQuery("time_from is after time_to")
-    tsquery = (await text_query(queries, where.text)).tsquery if where.text else None
+    tsquery = (
+        (await text_query(queries, where.text, prefix=where.prefix)).broad if where.text else None
+    )
     rows = await queries.events(where, viewer, tsquery=tsquery, limit=limit, cursor=cursor)
     following = Cursor(rows[-1]["time"], rows[-1]["position"]) if len(rows) == limit else None
     return rows, following
@@ -61,7 +60,7 @@ async def list_states(
 ) -> list[Row]:
     if where.date_from and where.date_to and where.date_from > where.date_to:
         raise BadQuery("date_from is after date_to")
-    tsquery = (await text_query(queries, where.text)).tsquery if where.text else None
+    tsquery = (await text_query(queries, where.text)).broad if where.text else None
     return await queries.states(kind, where, viewer, page, tsquery=tsquery)
 
 
@@ -113,28 +112,29 @@ async def search(
 ) -> list[Row]:
     """One ranked list across items, hearings, meetings and events, with snippets.
 
-    Each kind gives its newest matches (at most :data:`SEARCH_CANDIDATES`); those are
-    ranked by ``ts_rank`` and the best ``limit`` returned, newer first among equals.
+    Each kind gives its newest exact matches and its newest matches of any strength (at
+    most :data:`SEARCH_CANDIDATES` each); those are ordered exact first, then stemmed,
+    then prefix, by ``ts_rank`` within each, newer first among equals; the best ``limit``
+    are returned, each with ``match`` (its strength) and a highlighted ``snippet``.
     """
-    query = await text_query(queries, text)
+    query = await text_query(queries, text, prefix=where.prefix)
     found: list[Row] = []
     for kind in KINDS:
         if kind in kinds:
             rows = await queries.ranked_states(
-                kind, viewer, tsquery=query.tsquery, candidates=SEARCH_CANDIDATES
+                kind, viewer, query=query, candidates=SEARCH_CANDIDATES
             )
             found.extend({**row, "kind": kind, "time": row["updated_at"]} for row in rows)
     if "event" in kinds:
-        rows = await queries.ranked_events(
-            where, viewer, tsquery=query.tsquery, candidates=SEARCH_CANDIDATES
-        )
+        rows = await queries.ranked_events(where, viewer, query=query, candidates=SEARCH_CANDIDATES)
         for row in rows:
             envelope = json.loads(row["envelope"])
             found.append({**row, "kind": "event", "state": envelope.get("data")})
-    found.sort(key=lambda row: (-float(row["rank"]), -row["time"].timestamp()))
+    found.sort(key=lambda row: (row["tier"], -float(row["rank"]), -row["time"].timestamp()))
     best = found[:limit]
     for row in best:
-        row["snippet"] = snippet(texts_of(row.get("state")), query.lexemes)
+        row["match"] = MATCHES[row["tier"]]
+        row["snippet"] = snippet(texts_of(row.get("state")), query.highlight)
     return best
 
 
