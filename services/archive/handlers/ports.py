@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol, Self
 
 from services.archive.domain.projections import Kind, Projection
-from services.archive.domain.records import ArchivedEvent
+from services.archive.domain.records import ArchivedEvent, SearchColumns
 from services.archive.domain.text_query import TermForms, TextQuery
 from services.archive.handlers.filters import Cursor, EventFilter, Page, StateFilter, Viewer
 
@@ -44,6 +44,20 @@ class ReadModelRebuild(Protocol):
     def replay(self, batch_size: int) -> AsyncIterator[list[LoggedEvent]]: ...
     async def apply(self, applied: Sequence[tuple[Projection, datetime, int]]) -> None: ...
     async def count_organizations(self) -> None: ...
+
+
+class SearchReindex(Protocol):
+    """The log's events in order, and a write of their search documents."""
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, *exc: Any) -> None: ...
+    async def count(self) -> int:
+        """How many events the log holds."""
+
+    def events(self, batch_size: int) -> AsyncIterator[list[LoggedEvent]]: ...
+    async def write(self, documents: Sequence[tuple[datetime, int, SearchColumns]]) -> int:
+        """Store the documents of the events (time, position); returns how many changed.
+        Each call commits on its own."""
 
 
 class ArchiveQueries(Protocol):
