@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.archive.adapters.state_sql import KIND_SQL, as_of_source, restricted
 from services.archive.domain.folding import fold
 from services.archive.domain.projections import Kind
-from services.archive.domain.text_query import TermForms, TextQuery
+from services.archive.domain.text_query import TextQuery, WordForms
 from services.archive.handlers.filters import Cursor, EventFilter, Page, StateFilter, Viewer
 
 Row = dict[str, Any]
@@ -50,14 +50,14 @@ class SqlArchiveQueries:
             result = await connection.execute(text(sql), params)
             return [dict(row._mapping) for row in result]
 
-    async def term_forms(self, terms: Sequence[str]) -> list[TermForms]:
-        """Each term folded and split as the ``simple`` configuration does, and stemmed by
+    async def word_forms(self, words: Sequence[str]) -> list[WordForms]:
+        """Each word folded and split as the ``simple`` configuration does, and stemmed by
         the ``english`` and ``russian`` ones, in one round trip."""
         rows = await self._fetch(
-            TERM_FORMS, {"folded": [fold(term) for term in terms], "raw": list(terms)}
+            WORD_FORMS, {"folded": [fold(word) for word in words], "raw": list(words)}
         )
         return [
-            TermForms(tuple(row["words"]), tuple(row["english"]), tuple(row["russian"]))
+            WordForms(tuple(row["words"]), tuple(row["english"]), tuple(row["russian"]))
             for row in rows
         ]
 
@@ -147,7 +147,7 @@ class SqlArchiveQueries:
         return rows[0] if rows else None
 
 
-TERM_FORMS = """
+WORD_FORMS = """
 SELECT
     ARRAY(SELECT u.lexeme FROM unnest(to_tsvector('simple', t.folded)) u
           ORDER BY u.positions[1]) AS words,

@@ -1,4 +1,4 @@
-"""Azerbaijani suffixes, and the Russian adjective ↔ noun link, for search.
+"""Azerbaijani suffixes, and the Russian ``-ск-`` adjective ↔ noun link, for search.
 
 Azerbaijani builds a word by appending suffixes to its root in a fixed order::
 
@@ -45,6 +45,7 @@ three letters.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -200,19 +201,30 @@ def _first_vowel(text: str) -> str | None:
     return None
 
 
-RUSSIAN_ADJECTIVE = "ск"
 RUSSIAN_MIN_STEM = 5
+_CYRILLIC = re.compile(r"^[а-яё]+$")
+_RUSSIAN_SK_ADJECTIVE = re.compile(
+    r"^([а-яё]{5,}?)ск(?:ий|ый|ая|ое|ие|ые|ого|ому|им|ым|ом|ой|ую|их|ых|ими|ыми|ая)$"
+)
 
 
-def russian_related(stem: str) -> tuple[str, ...]:
-    """Stems of the Russian words derived one from the other by ``-ск-``:
-    ``парламент`` ↔ ``парламентск`` (парламентский, парламентской), ``азербайджан`` ↔
-    ``азербайджанск``. Only stems of Cyrillic letters, at least five letters long."""
-    if not stem or not all("а" <= letter <= "я" or letter == "ё" for letter in stem):
-        return ()
-    if stem.endswith(RUSSIAN_ADJECTIVE):
-        base = stem[: -len(RUSSIAN_ADJECTIVE)]
-        return (base,) if len(base) >= RUSSIAN_MIN_STEM else ()
-    if len(stem) >= RUSSIAN_MIN_STEM:
-        return (stem + RUSSIAN_ADJECTIVE,)
-    return ()
+def russian_noun_of_adjective(word: str) -> str | None:
+    """The noun a Russian ``-ск-`` adjective is made from: ``парламентской`` → ``парламент``,
+    ``азербайджанских`` → ``азербайджан`` (lower-case words; ``None`` for other words)."""
+    found = _RUSSIAN_SK_ADJECTIVE.match(word)
+    return found.group(1) if found else None
+
+
+def russian_adjective_stems(word: str, stems: Iterable[str]) -> set[str]:
+    """Stems of the ``-ск-`` adjectives made from a Russian noun, as the Snowball stemmer
+    gives them (``парламентск``) — from the noun's stems and, when it ends in a consonant,
+    from the word itself (``азербайджан`` → ``азербайджанск``, whose stem is ``азербайджа``).
+    Only Cyrillic words of at least five letters."""
+    candidates = {stem for stem in stems if len(stem) >= RUSSIAN_MIN_STEM}
+    if len(word) >= RUSSIAN_MIN_STEM and word[-1] not in "аеёиоуыэюяйь":
+        candidates.add(word)
+    return {
+        candidate + "ск"
+        for candidate in candidates
+        if _CYRILLIC.match(candidate) and not candidate.endswith("ск")
+    }

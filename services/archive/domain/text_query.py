@@ -17,11 +17,15 @@ matches first, then stemmed ones, then the rest.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from services.archive.domain.morphology import azerbaijani_stems, russian_related
+from services.archive.domain.morphology import (
+    azerbaijani_stems,
+    russian_adjective_stems,
+    russian_noun_of_adjective,
+)
 from services.archive.domain.snippets import Highlight
 
 PREFIX_MIN = 3
@@ -32,13 +36,24 @@ MATCHES: tuple[Match, ...] = ("exact", "stemmed", "prefix")
 
 
 @dataclass(frozen=True)
-class TermForms:
-    """One query word as PostgreSQL splits and stems it: its folded lexemes (``simple``,
-    in order; usually one), and its English and Russian stems (none for a stop word)."""
+class WordForms:
+    """A word as PostgreSQL splits and stems it: its folded lexemes (``simple``, in order;
+    usually one), and its English and Russian stems (none for a stop word)."""
 
     words: tuple[str, ...]
     english: tuple[str, ...] = ()
     russian: tuple[str, ...] = ()
+
+
+def words_to_stem(terms: Sequence[str]) -> list[str]:
+    """The words whose forms a query needs: its terms, and the Russian nouns its ``-ск-``
+    adjectives are made from (``парламентской`` → ``парламент``)."""
+    wanted = dict.fromkeys(terms)
+    for term in terms:
+        noun = russian_noun_of_adjective(term.lower())
+        if noun is not None:
+            wanted[noun] = None
+    return list(wanted)
 
 
 @dataclass(frozen=True)
@@ -54,23 +69,27 @@ class TextQuery:
         return self.broad != self.stemmed
 
 
-def text_query(terms: Sequence[TermForms], *, prefix: bool = False) -> TextQuery | None:
-    """The tsqueries of the terms (``None`` when no term has a lexeme)."""
-    usable = [term for term in terms if term.words]
+def text_query(
+    terms: Sequence[str], forms: Mapping[str, WordForms], *, prefix: bool = False
+) -> TextQuery | None:
+    """The tsqueries of the terms, given the forms of :func:`words_to_stem` (``None`` when
+    no term has a lexeme)."""
+    usable = [term for term in terms if forms[term].words]
     if not usable:
         return None
     exact, stemmed, broad = [], [], []
     targets: set[str] = set()
     beginnings: set[str] = set()
     for index, term in enumerate(usable):
-        exact.append(_all(f"{_lexeme(word)}:AB" for word in term.words))
-        forms = _forms(term)
-        targets.update(forms.targets)
-        beginnings.update(forms.beginnings)
-        stemmed.append(_any(forms.alternatives))
-        typed = term.words[-1]
+        lexemes = forms[term].words
+        exact.append(_all(f"{_lexeme(word)}:AB" for word in lexemes))
+        found = _forms(term, forms)
+        targets.update(found.targets)
+        beginnings.update(found.beginnings)
+        stemmed.append(_any(found.alternatives))
+        typed = lexemes[-1]
         if prefix and index == len(usable) - 1 and len(typed) >= PREFIX_MIN:
-            broad.append(_any([*forms.alternatives, f"{_lexeme(typed)}:*"]))
+            broad.append(_any([*found.alternatives, f"{_lexeme(typed)}:*"]))
             beginnings.add(typed)
         else:
             broad.append(stemmed[-1])
@@ -89,17 +108,19 @@ class _Forms:
     beginnings: set[str]
 
 
-def _forms(term: TermForms) -> _Forms:
+def _forms(term: str, forms: Mapping[str, WordForms]) -> _Forms:
     """The tsquery alternatives of one term, and the forms a highlighted word must have."""
-    if len(term.words) > 1:  # a word PostgreSQL splits (``a_b``): its parts, all required
-        return _Forms([_all(_lexeme(word) for word in term.words)], set(term.words), set())
-    word = term.words[0]
+    own = forms[term]
+    if len(own.words) > 1:  # a word PostgreSQL splits (``a_b``): its parts, all required
+        return _Forms([_all(_lexeme(word) for word in own.words)], set(own.words), set())
+    word = own.words[0]
     targets = {word, *azerbaijani_stems(word)}
-    stems = {*term.english, *term.russian}
-    stems.update(related for stem in term.russian for related in russian_related(stem))
-    stems -= targets
-    alternatives = [_lexeme(form) for form in (word, *sorted(targets - {word}), *sorted(stems))]
-    return _Forms(alternatives, targets, stems)
+    stems = {*own.english, *own.russian, *russian_adjective_stems(term.lower(), own.russian)}
+    noun = russian_noun_of_adjective(term.lower())
+    if noun is not None and noun in forms:
+        stems.update(forms[noun].russian)
+    others = sorted((targets | stems) - {word})
+    return _Forms([_lexeme(form) for form in (word, *others)], targets, stems)
 
 
 def _lexeme(text: str) -> str:

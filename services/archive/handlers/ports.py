@@ -10,7 +10,7 @@ from typing import Any, Protocol, Self
 
 from services.archive.domain.projections import Kind, Projection
 from services.archive.domain.records import ArchivedEvent, SearchColumns
-from services.archive.domain.text_query import TermForms, TextQuery
+from services.archive.domain.text_query import TextQuery, WordForms
 from services.archive.handlers.filters import Cursor, EventFilter, Page, StateFilter, Viewer
 
 Row = dict[str, Any]
@@ -63,8 +63,8 @@ class SearchReindex(Protocol):
 class ArchiveQueries(Protocol):
     """Reads of the log and the read models; rows are plain dicts."""
 
-    async def term_forms(self, terms: Sequence[str]) -> list[TermForms]:
-        """Each term as PostgreSQL splits (folded, ``simple``) and stems it."""
+    async def word_forms(self, words: Sequence[str]) -> list[WordForms]:
+        """Each word as PostgreSQL splits (folded, ``simple``) and stems it."""
 
     async def events(
         self,

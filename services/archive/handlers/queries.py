@@ -13,7 +13,7 @@ from services.archive.domain.errors import BadQuery, NotFound
 from services.archive.domain.folding import query_terms
 from services.archive.domain.projections import Kind
 from services.archive.domain.snippets import snippet, texts_of
-from services.archive.domain.text_query import MATCHES, TextQuery
+from services.archive.domain.text_query import MATCHES, TextQuery, words_to_stem
 from services.archive.domain.text_query import text_query as build_text_query
 from services.archive.handlers.filters import (
     KINDS,
@@ -35,7 +35,9 @@ async def text_query(queries: ArchiveQueries, text: str, *, prefix: bool = False
     terms = query_terms(text)
     if not terms:
         raise BadQuery(f"the text query {text!r} has no words to search for")
-    query = build_text_query(await queries.term_forms(terms), prefix=prefix)
+    words = words_to_stem(terms)
+    forms = dict(zip(words, await queries.word_forms(words), strict=True))
+    query = build_text_query(terms, forms, prefix=prefix)
     if query is None:
         raise BadQuery(f"the text query {text!r} has only words too common to search for")
     return query
