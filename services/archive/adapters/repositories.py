@@ -95,7 +95,9 @@ class SqlArchiveQueries:
             "FROM archive.events e WHERE {conditions} "
             "ORDER BY e.time DESC, e.position DESC LIMIT :limit"
         )
-        sql = _tiered(select, conditions, "e.search", query, distinct="c.time, c.position")
+        sql = _tiered(
+            select, conditions, "e.search", query, columns=EVENT_COLUMNS, distinct="time, position"
+        )
         return await self._fetch(sql, {**params, **_tier_params(query), "limit": candidates})
 
     # --- items, hearings, meetings ------------------------------------------------------
@@ -126,7 +128,9 @@ class SqlArchiveQueries:
             f"SELECT {STATE_COLUMNS}, v.search, {restricted('v')} AS restricted "
             f"FROM ({source}) v WHERE {{conditions}} ORDER BY v.updated_at DESC LIMIT :limit"
         )
-        sql = _tiered(select, conditions, "v.search", query, distinct="c.source, c.key")
+        sql = _tiered(
+            select, conditions, "v.search", query, columns=STATE_COLUMNS, distinct="source, key"
+        )
         return await self._fetch(sql, {**params, **_tier_params(query), "limit": candidates})
 
     async def timeline(
@@ -163,7 +167,13 @@ TIER = (
 
 
 def _tiered(
-    select: str, conditions: list[str], document: str, query: TextQuery, *, distinct: str
+    select: str,
+    conditions: list[str],
+    document: str,
+    query: TextQuery,
+    *,
+    columns: str,
+    distinct: str,
 ) -> str:
     """Candidates of each strength the query has (exact, stemmed when typing, all), each
     the newest ``:limit`` of its own, so newer weaker matches never crowd out the exact
@@ -182,11 +192,17 @@ def _tiered(
         + ")"
         for strength in strengths
     ]
+    names = ", ".join(f"c.{_name(column)}" for column in columns.split(", "))
     return (
-        f"SELECT DISTINCT ON ({distinct}) c.*, {TIER} AS tier, "
-        f"ts_rank(c.search, CAST(:tsquery AS tsquery)) AS rank "
+        f"SELECT DISTINCT ON ({', '.join(f'c.{n}' for n in distinct.split(', '))}) {names}, "
+        f"c.restricted, {TIER} AS tier, ts_rank(c.search, CAST(:tsquery AS tsquery)) AS rank "
         f"FROM ({' UNION ALL '.join(parts)}) c"
     )
+
+
+def _name(column: str) -> str:
+    """The name a select-list entry gives its column (``e.envelope::text AS envelope``)."""
+    return column.rsplit(" AS ", 1)[-1].split(".", 1)[-1]
 
 
 def _tier_params(query: TextQuery) -> dict[str, str]:

@@ -129,12 +129,12 @@ async def search(
             found.extend({**row, "kind": kind, "time": row["updated_at"]} for row in rows)
     if "event" in kinds:
         rows = await queries.ranked_events(where, viewer, query=query, candidates=SEARCH_CANDIDATES)
-        for row in rows:
-            envelope = json.loads(row["envelope"])
-            found.append({**row, "kind": "event", "state": envelope.get("data")})
+        found.extend({**row, "kind": "event"} for row in rows)
     found.sort(key=lambda row: (row["tier"], -float(row["rank"]), -row["time"].timestamp()))
     best = found[:limit]
     for row in best:
+        if row["kind"] == "event":
+            row["state"] = json.loads(row["envelope"]).get("data")
         row["match"] = MATCHES[row["tier"]]
         row["snippet"] = snippet(texts_of(row.get("state")), query.highlight)
     return best
