@@ -124,13 +124,10 @@ SELECT
         )
     ),
     {
-    SEARCH_DOCUMENT.replace("b.title_en", "r.en")
-    .replace("b.title_ru", "r.ru")
-    .replace("b.title_stems", "r.stems")
+    SEARCH_DOCUMENT.replace("b.english", "r.en")
+    .replace("b.russian", "r.ru")
+    .replace("b.stems", "r.stems")
     .replace("b.title", FOLD.format("(r.az || ' ' || r.en || ' ' || r.ru)"))
-    .replace("b.body_en", "''")
-    .replace("b.body_ru", "''")
-    .replace("b.body_stems", "''")
     .replace("b.body", "''")
 }
 FROM raw r

@@ -4,7 +4,7 @@ Written with asyncpg directly (arrays passed to ``unnest``, one round trip per t
 a batch of a few hundred events costs a few milliseconds. The search document is built
 by PostgreSQL from the text :mod:`services.archive.domain.records` prepared: the folded
 text with the ``simple`` configuration (titles weigh A, the rest B), and the other forms of
-its words (C and D): English and Russian text with their stemmers, the Azerbaijani stems
+its words, marked: English and Russian text through their stemmers, the Azerbaijani stems
 as prepared. Read models take their snapshot and search
 document from the log row of the event they apply.
 """
@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
+from services.archive.domain.morphology import STEM_MARK
 from services.archive.domain.projections import Projection
 from services.archive.domain.records import ArchivedEvent
 
@@ -26,19 +27,20 @@ log = logging.getLogger(__name__)
 SERVER_SETTINGS = {"application_name": "archive-ingest", "plan_cache_mode": "force_custom_plan"}
 DEADLOCK_RETRIES = 5
 
-SEARCH_DOCUMENT = """
+SEARCH_DOCUMENT = f"""
     setweight(to_tsvector('simple', b.title), 'A')
     || setweight(to_tsvector('simple', b.body), 'B')
-    || setweight(
-        to_tsvector('english', b.title_en) || to_tsvector('russian', b.title_ru)
-        || to_tsvector('simple', b.title_stems), 'C')
-    || setweight(
-        to_tsvector('english', b.body_en) || to_tsvector('russian', b.body_ru)
-        || to_tsvector('simple', b.body_stems), 'D')
-"""
-"""Words as written (folded) weigh A (title) and B (the rest); their other forms (English
-and Russian stems, Azerbaijani stems) weigh C and D. A query tells an exact match from a
-stemmed one by the weight (``'word':AB``)."""
+    || array_to_tsvector(
+        ARRAY(
+            SELECT '{STEM_MARK}' || stem FROM unnest(tsvector_to_array(
+                to_tsvector('english', b.english) || to_tsvector('russian', b.russian)
+            )) AS stem
+        ) || coalesce(string_to_array(nullif(b.stems, ''), ' '), '{{}}')
+    )
+"""  # noqa: S608 - a constant of the domain, no input
+"""Words as written (folded): weight A in the title, B elsewhere. Their other forms (English
+and Russian stems, Azerbaijani stems), marked (``STEM_MARK``), without positions (they rank
+as weight D)."""
 
 APPEND = f"""
 WITH batch AS (
@@ -46,11 +48,11 @@ WITH batch AS (
         $1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[],
         $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
         $13::uuid[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
-        $19::text[], $20::text[], $21::text[], $22::text[]
+        $19::text[]
     ) WITH ORDINALITY AS b(
         source, event_id, type, subject, time, sequence, known, mode, committee, session,
-        organizations, classification, item_id, envelope, title, body, title_en, body_en,
-        title_ru, body_ru, title_stems, body_stems, ord
+        organizations, classification, item_id, envelope, title, body, english, russian,
+        stems, ord
     )
 ),
 fresh AS (
@@ -237,7 +239,7 @@ async def apply_projections(
 
 
 def _log_columns(records: Sequence[ArchivedEvent]) -> list[list[object]]:
-    columns: list[list[object]] = [[] for _ in range(22)]
+    columns: list[list[object]] = [[] for _ in range(19)]
     for record in records:
         values = (
             record.source,

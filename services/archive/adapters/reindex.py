@@ -30,9 +30,8 @@ FROM (
     SELECT b.time, b.position, {SEARCH_DOCUMENT} AS search
     FROM unnest(
         $1::timestamptz[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
-        $7::text[], $8::text[], $9::text[], $10::text[]
-    ) AS b(time, position, title, body, title_en, body_en, title_ru, body_ru, title_stems,
-           body_stems)
+        $7::text[]
+    ) AS b(time, position, title, body, english, russian, stems)
 ) n
 WHERE e.time = n.time AND e.position = n.position AND e.search IS DISTINCT FROM n.search
 """
@@ -72,7 +71,7 @@ class SqlSearchReindex:
             )
 
     async def write(self, documents: Sequence[tuple[datetime, int, SearchColumns]]) -> int:
-        columns: list[list[object]] = [[] for _ in range(10)]
+        columns: list[list[object]] = [[] for _ in range(7)]
         for time, position, search in documents:
             for column, value in zip(columns, (time, position, *search), strict=True):
                 column.append(value)

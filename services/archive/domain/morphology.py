@@ -10,9 +10,9 @@ Azerbaijani builds a word by appending suffixes to its root in a fixed order::
 :func:`azerbaijani_stems` undoes that on the *folded* form of a word (see
 :mod:`services.archive.domain.folding`): it strips every chain of suffixes that fits the
 end of the word, slot by slot from the outside in, and returns each stem it reaches.
-A document indexes those stems beside the word; a query word matches a document word when
-it equals one of the document word's stems (``xocali`` finds ``Xocalıya``), or one of its
-own stems does (``Xocalıya`` finds ``Xocalı``).
+A document indexes those stems beside the word (marked, :data:`STEM_MARK`); a query word
+matches a document word when it equals one of the document word's stems (``xocali`` finds
+``Xocalıya``), or one of its own stems does (``Xocalıya`` finds ``Xocalı``).
 
 Why our own rules and not PostgreSQL's Snowball ``turkish`` stemmer: Turkish lacks ``ə``,
 ``q`` and ``x``, builds the accusative after a vowel with ``-y-`` where Azerbaijani uses
@@ -147,12 +147,20 @@ def azerbaijani_stems(word: str) -> frozenset[str]:
     return found
 
 
+STEM_MARK = "~"
+"""Marks a lexeme of the search document as another form of a word, not a word as written:
+``~xocali`` (a stem of ``Xocalıya``) is not ``xocali`` (the word ``Xocalı``). So an exact
+query asks for plain lexemes, a stemmed one for both, and PostgreSQL keeps statistics of
+each apart (an exact query for a word that is common only as a stem is planned as rare)."""
+
+
 def stems_text(folded: str) -> str:
-    """The Azerbaijani stems of every word of a folded text, once each, space-separated."""
+    """The Azerbaijani stems of every word of a folded text, once each, marked
+    (:data:`STEM_MARK`) and space-separated."""
     stems: set[str] = set()
     for word in set(_LATIN_WORD.findall(folded)):
         stems.update(azerbaijani_stems(word))
-    return " ".join(stems)
+    return " ".join(STEM_MARK + stem for stem in stems)
 
 
 def _analysable(word: str) -> bool:

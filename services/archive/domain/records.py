@@ -46,17 +46,16 @@ _NOT_TEXT_KEYS = frozenset(
 _NOT_TEXT_SUFFIXES = ("_id", "_at", "_start", "_end")
 
 
-SearchColumns = tuple[str, str, str, str, str, str, str, str]
-"""Title and body text: folded; English; Russian; Azerbaijani stems."""
+SearchColumns = tuple[str, str, str, str, str]
+"""Title and body folded (words as written); English text and Russian text (to stem); the
+Azerbaijani stems, marked (see :func:`services.archive.domain.morphology.stems_text`)."""
 
 
 @dataclass
 class SearchText:
-    """The text of an event by weight (title, the rest) and by how it is indexed.
-
-    Every piece is indexed folded, as written; English and Russian pieces (by language
-    tag) also by their stems; Azerbaijani and untagged pieces also by their Azerbaijani
-    stems (:mod:`services.archive.domain.morphology`).
+    """The text of an event by weight (title, the rest) and by how its words' other forms
+    are found: English and Russian pieces (by language tag) through their stemmers,
+    Azerbaijani and untagged pieces through :mod:`services.archive.domain.morphology`.
     """
 
     title: list[str] = field(default_factory=list)
@@ -78,17 +77,13 @@ class SearchText:
             (self.title_az if title else self.body_az).append(text)
 
     def columns(self) -> SearchColumns:
-        """(title folded, body folded, title en, body en, title ru, body ru,
-        title Azerbaijani stems, body Azerbaijani stems)."""
+        """(title folded, body folded, English text, Russian text, Azerbaijani stems)."""
         return (
             fold(_joined(self.title)),
             fold(_joined(self.body)),
-            _joined(self.title_en),
-            _joined(self.body_en),
-            _joined(self.title_ru),
-            _joined(self.body_ru),
-            stems_text(fold(_joined(self.title_az))),
-            stems_text(fold(_joined(self.body_az))),
+            _joined([*self.title_en, *self.body_en]),
+            _joined([*self.title_ru, *self.body_ru]),
+            stems_text(fold(_joined([*self.title_az, *self.body_az]))),
         )
 
 

@@ -3,13 +3,16 @@
 Each word of a query must match (AND), in one of its forms:
 
 - **exact**: the word as written, folded (``xocali`` ↔ ``Xocalı``), among the words of the
-  document as written: the lexeme with weight A or B (``'xocali':AB``; see the search
-  document in :mod:`services.archive.adapters.log_writer`);
-- **stemmed**: also any other form: the document's stems (weights C and D) and words equal
-  to the query word, to one of its Azerbaijani stems, to its English or Russian stem, or
-  to the Russian stem it is derived from or gives by ``-ск-``;
-- **prefix** (search as you type): also any word the last query word begins, when that
-  word has at least :data:`PREFIX_MIN` letters (``diaspo`` → ``diaspora``).
+  document as written (plain lexemes; see the search document in
+  :mod:`services.archive.adapters.log_writer`);
+- **stemmed**: also any other form: the document's stems (marked lexemes, ``~xocali``)
+  equal to the query word or to one of its Azerbaijani stems, or to its English or
+  Russian stem, or to the Russian stem it is derived from or gives by ``-ск-``; and the
+  document's words as written equal to one of the query word's Azerbaijani stems
+  (``Xocalıya`` finds ``Xocalı``);
+- **prefix** (search as you type): also any word as written that the last query word
+  begins, when that word has at least :data:`PREFIX_MIN` letters (``diaspo`` →
+  ``diaspora``).
 
 ``exact`` ⊆ ``stemmed`` ⊆ ``broad``: lists filter by ``broad``; ranked search puts exact
 matches first, then stemmed ones, then the rest.
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from services.archive.domain.morphology import (
+    STEM_MARK,
     azerbaijani_stems,
     russian_adjective_stems,
     russian_noun_of_adjective,
@@ -82,7 +86,7 @@ def text_query(
     beginnings: set[str] = set()
     for index, term in enumerate(usable):
         lexemes = forms[term].words
-        exact.append(_all(f"{_lexeme(word)}:AB" for word in lexemes))
+        exact.append(_all(_lexeme(word) for word in lexemes))
         found = _forms(term, forms)
         targets.update(found.targets)
         beginnings.update(found.beginnings)
@@ -119,8 +123,11 @@ def _forms(term: str, forms: Mapping[str, WordForms]) -> _Forms:
     noun = russian_noun_of_adjective(term.lower())
     if noun is not None and noun in forms:
         stems.update(forms[noun].russian)
-    others = sorted((targets | stems) - {word})
-    return _Forms([_lexeme(form) for form in (word, *others)], targets, stems)
+    alternatives = [word, STEM_MARK + word]
+    for target in sorted(targets - {word}):
+        alternatives += [target, STEM_MARK + target]
+    alternatives += sorted({STEM_MARK + stem for stem in stems} - set(alternatives))
+    return _Forms([_lexeme(form) for form in alternatives], targets, stems)
 
 
 def _lexeme(text: str) -> str:
