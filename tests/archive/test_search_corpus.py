@@ -4,12 +4,17 @@ recall ≥ 95% and precision ≥ 90% through ``/search`` and ``/events?q=``."""
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
 from services.archive.adapters.log_writer import SqlArchiveWriter
+from services.archive.domain.records import archived
+from shared.contract.amqp_binding import encode_structured
 from shared.db.engine import asyncpg_dsn
+from tests.archive.events import item_created
 from tests.archive.search_corpus import QUERIES, archive_corpus, evaluate, expected_documents
 
 
@@ -104,3 +109,37 @@ async def test_prefix_search_as_you_type_with_a_minimum_length(corpus_client):
         {w.lower() for w in re.findall(r"<mark>(.*?)</mark>", row["snippet"])} == {"pa"}
         for row in short
     )
+
+
+async def test_many_newer_stemmed_matches_do_not_crowd_out_older_exact_ones(
+    archive_app, archive_settings, reader
+):
+    events = []
+    for index in range(150):  # far more than the ranked candidates of a kind
+        exact = index < 3  # the three oldest
+        events.append(
+            item_created(
+                uuid.uuid4(),
+                time=datetime(2026, 2, 1, tzinfo=UTC) + timedelta(hours=index),
+                title={"az": "Xocalı" if exact else f"Xocalıya ədalət {index}"},
+                description={},
+            )
+        )
+    records = [
+        archived(event, body=encode_structured(event), mode="structured", received_at=event.time)
+        for event in events
+    ]
+    writer = SqlArchiveWriter(asyncpg_dsn(archive_settings.database_url.get_secret_value()))
+    await writer.start()
+    try:
+        await writer.append(records, [r.projection for r in records if r.projection])
+    finally:
+        await writer.close()
+    transport = httpx.ASGITransport(app=archive_app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://archive", headers=reader
+    ) as client:
+        for kind in ("item", "event"):
+            found = await search(client, q="xocali", kind=kind, limit=5)
+            assert [row["match"] for row in found] == ["exact"] * 3 + ["stemmed"] * 2
+            assert {row["title"]["az"] for row in found[:3]} == {"Xocalı"}

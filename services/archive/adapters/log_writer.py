@@ -35,7 +35,7 @@ SEARCH_DOCUMENT = f"""
             SELECT '{STEM_MARK}' || stem FROM unnest(tsvector_to_array(
                 to_tsvector('english', b.english) || to_tsvector('russian', b.russian)
             )) AS stem
-        ) || coalesce(string_to_array(nullif(b.stems, ''), ' '), '{{}}')
+        ) || array_remove(string_to_array(b.stems, ' '), '')
     )
 """  # noqa: S608 - a constant of the domain, no input
 """Words as written (folded): weight A in the title, B elsewhere. Their other forms (English

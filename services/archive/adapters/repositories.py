@@ -6,7 +6,7 @@ the partitions newest first and stops when the limit is filled, and in each part
 picks, with the statistics of that partition and the real query values
 (``plan_cache_mode=force_custom_plan``), either the time index (common words) or the
 full-text index (rare words). Ranking never sorts all matches: only a bounded set of the
-newest candidates of each strength (exact, stemmed, prefix) is ranked.
+newest candidates is ranked (see :func:`services.archive.handlers.queries.search`).
 """
 
 # ruff: noqa: S608 - SQL is assembled from this module's constants; every value is a bound parameter
@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.archive.adapters.state_sql import KIND_SQL, as_of_source, restricted
 from services.archive.domain.folding import fold
 from services.archive.domain.projections import Kind
-from services.archive.domain.text_query import TextQuery, WordForms
+from services.archive.domain.text_query import Match, TextQuery, WordForms
 from services.archive.handlers.filters import Cursor, EventFilter, Page, StateFilter, Viewer
 
 Row = dict[str, Any]
@@ -87,16 +87,20 @@ class SqlArchiveQueries:
         return await self._fetch(sql, {**params, "limit": limit})
 
     async def ranked_events(
-        self, where: EventFilter, viewer: Viewer, *, query: TextQuery, candidates: int
+        self,
+        where: EventFilter,
+        viewer: Viewer,
+        *,
+        query: TextQuery,
+        strength: Match,
+        candidates: int,
     ) -> list[Row]:
-        conditions, params = _event_conditions(where, viewer, None)
-        select = (
-            f"SELECT {EVENT_COLUMNS}, e.search, {restricted('e')} AS restricted "
-            "FROM archive.events e WHERE {conditions} "
-            "ORDER BY e.time DESC, e.position DESC LIMIT :limit"
-        )
-        sql = _tiered(
-            select, conditions, "e.search", query, columns=EVENT_COLUMNS, distinct="time, position"
+        conditions, params = _event_conditions(where, viewer, query.of_strength(strength))
+        sql = (
+            f"SELECT c.*, {TIER} AS tier, ts_rank(c.search, CAST(:broad AS tsquery)) AS rank "
+            f"FROM (SELECT {EVENT_COLUMNS}, e.search, {restricted('e')} AS restricted "
+            f"FROM archive.events e WHERE {' AND '.join(conditions)} "
+            "ORDER BY e.time DESC, e.position DESC LIMIT :limit) c"
         )
         return await self._fetch(sql, {**params, **_tier_params(query), "limit": candidates})
 
@@ -121,15 +125,22 @@ class SqlArchiveQueries:
         return await self._fetch(sql, {**params, "limit": page.limit, "offset": page.offset})
 
     async def ranked_states(
-        self, kind: Kind, viewer: Viewer, *, query: TextQuery, candidates: int
+        self,
+        kind: Kind,
+        viewer: Viewer,
+        *,
+        query: TextQuery,
+        strength: Match,
+        candidates: int,
     ) -> list[Row]:
-        source, conditions, params = _state_source(kind, StateFilter(), viewer, None)
-        select = (
-            f"SELECT {STATE_COLUMNS}, v.search, {restricted('v')} AS restricted "
-            f"FROM ({source}) v WHERE {{conditions}} ORDER BY v.updated_at DESC LIMIT :limit"
+        source, conditions, params = _state_source(
+            kind, StateFilter(), viewer, query.of_strength(strength)
         )
-        sql = _tiered(
-            select, conditions, "v.search", query, columns=STATE_COLUMNS, distinct="source, key"
+        sql = (
+            f"SELECT c.*, {TIER} AS tier, ts_rank(c.search, CAST(:broad AS tsquery)) AS rank "
+            f"FROM (SELECT {STATE_COLUMNS}, v.search, {restricted('v')} AS restricted "
+            f"FROM ({source}) v WHERE {' AND '.join(conditions)} "
+            "ORDER BY v.updated_at DESC LIMIT :limit) c"
         )
         return await self._fetch(sql, {**params, **_tier_params(query), "limit": candidates})
 
@@ -166,47 +177,8 @@ TIER = (
 )
 
 
-def _tiered(
-    select: str,
-    conditions: list[str],
-    document: str,
-    query: TextQuery,
-    *,
-    columns: str,
-    distinct: str,
-) -> str:
-    """Candidates of each strength the query has (exact, stemmed when typing, all), each
-    the newest ``:limit`` of its own, so newer weaker matches never crowd out the exact
-    ones; every candidate once, with its tier and rank. Each part walks the newest
-    partitions first and stops at its limit; only these few rows are ranked."""
-    strengths = ["exact"]
-    if query.prefix and query.stemmed != query.exact:
-        strengths.append("stemmed")
-    if query.broad != query.exact:
-        strengths.append("tsquery")
-    parts = [
-        "("
-        + select.format(
-            conditions=" AND ".join([*conditions, f"{document} @@ CAST(:{strength} AS tsquery)"])
-        )
-        + ")"
-        for strength in strengths
-    ]
-    names = ", ".join(f"c.{_name(column)}" for column in columns.split(", "))
-    return (
-        f"SELECT DISTINCT ON ({', '.join(f'c.{n}' for n in distinct.split(', '))}) {names}, "
-        f"c.restricted, {TIER} AS tier, ts_rank(c.search, CAST(:tsquery AS tsquery)) AS rank "
-        f"FROM ({' UNION ALL '.join(parts)}) c"
-    )
-
-
-def _name(column: str) -> str:
-    """The name a select-list entry gives its column (``e.envelope::text AS envelope``)."""
-    return column.rsplit(" AS ", 1)[-1].split(".", 1)[-1]
-
-
 def _tier_params(query: TextQuery) -> dict[str, str]:
-    return {"exact": query.exact, "stemmed": query.stemmed, "tsquery": query.broad}
+    return {"exact": query.exact, "stemmed": query.stemmed, "broad": query.broad}
 
 
 def _event_conditions(

@@ -72,6 +72,19 @@ class TextQuery:
         """Whether the broad query adds prefix matches to the stemmed ones."""
         return self.broad != self.stemmed
 
+    def of_strength(self, strength: Match) -> str:
+        """The tsquery of the matches of this strength or a stronger one."""
+        return {"exact": self.exact, "stemmed": self.stemmed, "prefix": self.broad}[strength]
+
+    def strengths(self) -> list[Match]:
+        """Its strengths that add matches, weakest first (``prefix`` stands for all)."""
+        found: list[Match] = ["prefix"]
+        if self.prefix and self.stemmed != self.exact:
+            found.append("stemmed")
+        if self.broad != self.exact:
+            found.append("exact")
+        return found
+
 
 def text_query(
     terms: Sequence[str], forms: Mapping[str, WordForms], *, prefix: bool = False

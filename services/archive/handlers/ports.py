@@ -10,7 +10,7 @@ from typing import Any, Protocol, Self
 
 from services.archive.domain.projections import Kind, Projection
 from services.archive.domain.records import ArchivedEvent, SearchColumns
-from services.archive.domain.text_query import TextQuery, WordForms
+from services.archive.domain.text_query import Match, TextQuery, WordForms
 from services.archive.handlers.filters import Cursor, EventFilter, Page, StateFilter, Viewer
 
 Row = dict[str, Any]
@@ -77,10 +77,16 @@ class ArchiveQueries(Protocol):
         oldest_first: bool = False,
     ) -> list[Row]: ...
     async def ranked_events(
-        self, where: EventFilter, viewer: Viewer, *, query: TextQuery, candidates: int
+        self,
+        where: EventFilter,
+        viewer: Viewer,
+        *,
+        query: TextQuery,
+        strength: Match,
+        candidates: int,
     ) -> list[Row]:
-        """The newest ``candidates`` exact matches and the newest ``candidates`` matches,
-        each once, with its ``tier`` (0 exact, 1 stemmed, 2 prefix) and ``rank``."""
+        """The newest ``candidates`` matches of ``strength`` (or stronger), each with its
+        ``tier`` (0 exact, 1 stemmed, 2 prefix) and ``rank``."""
 
     async def states(
         self,
@@ -93,7 +99,13 @@ class ArchiveQueries(Protocol):
         key: str | None = None,
     ) -> list[Row]: ...
     async def ranked_states(
-        self, kind: Kind, viewer: Viewer, *, query: TextQuery, candidates: int
+        self,
+        kind: Kind,
+        viewer: Viewer,
+        *,
+        query: TextQuery,
+        strength: Match,
+        candidates: int,
     ) -> list[Row]:
         """As :meth:`ranked_events`, of the most recently changed items, hearings or meetings."""
 

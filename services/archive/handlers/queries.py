@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +13,7 @@ from services.archive.domain.errors import BadQuery, NotFound
 from services.archive.domain.folding import query_terms
 from services.archive.domain.projections import Kind
 from services.archive.domain.snippets import snippet, texts_of
-from services.archive.domain.text_query import MATCHES, TextQuery, words_to_stem
+from services.archive.domain.text_query import MATCHES, Match, TextQuery, words_to_stem
 from services.archive.domain.text_query import text_query as build_text_query
 from services.archive.handlers.filters import (
     KINDS,
@@ -114,21 +114,32 @@ async def search(
 ) -> list[Row]:
     """One ranked list across items, hearings, meetings and events, with snippets.
 
-    Each kind gives its newest exact matches and its newest matches of any strength (at
-    most :data:`SEARCH_CANDIDATES` each); those are ordered exact first, then stemmed,
-    then prefix, by ``ts_rank`` within each, newer first among equals; the best ``limit``
-    are returned, each with ``match`` (its strength) and a highlighted ``snippet``.
+    Exact matches first, then stemmed, then prefix; by ``ts_rank`` within each, newer first
+    among equals; the best ``limit``, each with ``match`` (its strength) and a highlighted
+    ``snippet``. Only a bounded set is ranked: per kind, see :func:`candidates`.
     """
     query = await text_query(queries, text, prefix=where.prefix)
     found: list[Row] = []
     for kind in KINDS:
         if kind in kinds:
-            rows = await queries.ranked_states(
-                kind, viewer, query=query, candidates=SEARCH_CANDIDATES
+
+            async def states(strength: Match, kind: Kind = kind) -> list[Row]:
+                return await queries.ranked_states(
+                    kind, viewer, query=query, strength=strength, candidates=SEARCH_CANDIDATES
+                )
+
+            rows = await candidates(
+                states, query, limit, key=lambda row: (row["source"], row["key"])
             )
             found.extend({**row, "kind": kind, "time": row["updated_at"]} for row in rows)
     if "event" in kinds:
-        rows = await queries.ranked_events(where, viewer, query=query, candidates=SEARCH_CANDIDATES)
+
+        async def events(strength: Match) -> list[Row]:
+            return await queries.ranked_events(
+                where, viewer, query=query, strength=strength, candidates=SEARCH_CANDIDATES
+            )
+
+        rows = await candidates(events, query, limit, key=lambda row: row["position"])
         found.extend({**row, "kind": "event"} for row in rows)
     found.sort(key=lambda row: (row["tier"], -float(row["rank"]), -row["time"].timestamp()))
     best = found[:limit]
@@ -138,6 +149,33 @@ async def search(
         row["match"] = MATCHES[row["tier"]]
         row["snippet"] = snippet(texts_of(row.get("state")), query.highlight)
     return best
+
+
+async def candidates(
+    fetch: Callable[[Match], Awaitable[list[Row]]],
+    query: TextQuery,
+    limit: int,
+    *,
+    key: Callable[[Row], object],
+) -> list[Row]:
+    """The rows of one kind worth ranking: the newest :data:`SEARCH_CANDIDATES` matches of
+    any strength; when those are cut off and hold fewer than ``limit`` stemmed-or-exact
+    matches (when typing), also the newest stemmed-or-exact ones; and likewise for the
+    exact ones. So newer weaker matches never crowd out stronger ones, and a query whose
+    matches all fit (rare words) or whose newest matches are strong enough (common words)
+    costs one statement."""
+    found: dict[object, Row] = {}
+    strengths = query.strengths()
+    for strength, stronger in zip(strengths, [*strengths[1:], None], strict=True):
+        rows = await fetch(strength)
+        for row in rows:
+            found.setdefault(key(row), row)
+        if stronger is None or len(rows) < SEARCH_CANDIDATES:
+            break  # every match of this strength is here, the stronger ones too
+        tier = MATCHES.index(stronger)
+        if sum(1 for row in found.values() if row["tier"] <= tier) >= limit:
+            break
+    return list(found.values())
 
 
 async def organization_activity(
