@@ -126,7 +126,9 @@ async def test_many_newer_stemmed_matches_do_not_crowd_out_older_exact_ones(
             )
         )
     records = [
-        archived(event, body=encode_structured(event), mode="structured", received_at=event.time)
+        archived(
+            event, body=encode_structured(event), mode="structured", received_at=datetime.now(UTC)
+        )
         for event in events
     ]
     writer = SqlArchiveWriter(asyncpg_dsn(archive_settings.database_url.get_secret_value()))
