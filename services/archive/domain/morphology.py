@@ -131,20 +131,17 @@ SLOTS = (PERSONAL, CASE, POSSESSIVE, PLURAL)
 
 _LATIN_WORD = re.compile(rf"(?<!\w)[a-z]{{{MIN_WORD},}}(?!\w)")
 _MEMO_LIMIT = 200_000
-_MEMO: dict[str, frozenset[str]] = {}
+_MEMO: dict[str, tuple[str, ...]] = {}
+"""Folded word → its stems, marked (tuples of strings, which the garbage collector stops
+tracking; the words of a language are few, so the memo stays small)."""
 
 
-def azerbaijani_stems(word: str) -> frozenset[str]:
+def azerbaijani_stems(word: str) -> tuple[str, ...]:
     """The stems of a folded word: every root its ending can be stripped to (not the word).
 
-    Only words of Latin letters (after folding) are analysed; the answer is memoised.
+    Only words of Latin letters (after folding) are analysed.
     """
-    found = _MEMO.get(word)
-    if found is None:
-        found = frozenset(_analyse(word)) if _analysable(word) else frozenset()
-        if len(_MEMO) < _MEMO_LIMIT:
-            _MEMO[word] = found
-    return found
+    return tuple(stem[len(STEM_MARK) :] for stem in _marked_stems(word))
 
 
 STEM_MARK = "~"
@@ -159,8 +156,18 @@ def stems_text(folded: str) -> str:
     (:data:`STEM_MARK`) and space-separated."""
     stems: set[str] = set()
     for word in set(_LATIN_WORD.findall(folded)):
-        stems.update(azerbaijani_stems(word))
-    return " ".join(STEM_MARK + stem for stem in stems)
+        stems.update(_marked_stems(word))
+    return " ".join(stems)
+
+
+def _marked_stems(word: str) -> tuple[str, ...]:
+    found = _MEMO.get(word)
+    if found is None:
+        analysed = sorted(_analyse(word)) if _analysable(word) else []
+        found = tuple(STEM_MARK + stem for stem in analysed)
+        if len(_MEMO) < _MEMO_LIMIT:
+            _MEMO[word] = found
+    return found
 
 
 def _analysable(word: str) -> bool:
