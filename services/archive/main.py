@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry
 
 from services.archive.bootstrap import BINDING, SERVICE, bootstrap
 from services.archive.entrypoints.api import (
+    access_log,
     calendar,
     errors,
     events,
@@ -30,8 +31,8 @@ from it: search, filters, timelines, "as of" state, a calendar feed, reports, ex
 
 Authenticate with a bearer token (`workplan tokens create --scope archive:read`).
 Restricted items and their events need `archive:restricted`; every read of them is
-written to the access log. Lists stream as JSON, CSV or JSON Lines (`format=` or
-`Accept`).
+written to the access log, which auditors read with `archive:audit`. Lists stream as
+JSON, CSV or JSON Lines (`format=` or `Accept`).
 """
 
 
@@ -65,6 +66,7 @@ def create_app(settings: ArchiveSettings | None = None) -> FastAPI:
             organizations.router,
             calendar.router,
             reports.router,
+            access_log.router,
         ],
         openapi_tags=[
             {"name": "search", "description": "One ranked search across everything"},
@@ -75,6 +77,7 @@ def create_app(settings: ArchiveSettings | None = None) -> FastAPI:
             {"name": "organizations", "description": "Activity per counterpart"},
             {"name": "calendar", "description": "iCalendar feed"},
             {"name": "reports", "description": "Progress of a work plan"},
+            {"name": "audit", "description": "Who read restricted data (`archive:audit`)"},
             {"name": "operations", "description": "Health, readiness, metrics"},
         ],
     )

@@ -23,8 +23,10 @@ SCOPES = {
     "planner:restricted": "see restricted items in the planner",
     "archive:read": "query the archive",
     "archive:restricted": "see restricted items and their events in the archive",
+    "archive:audit": "read the archive's access log (who read restricted data)",
     "notifier:read": "read one's own notification inbox",
     "notifier:admin": "manage recipients, subscriptions, webhooks and deliveries",
+    "notifier:restricted": "see deliveries of restricted notices in the delivery log",
 }
 
 

@@ -78,3 +78,14 @@ class HearingHeld(HearingSnapshot):
 
     held_at: Moment
     summary: LocalizedText = Field(default_factory=dict)
+
+
+class HearingReclassified(HearingSnapshot):
+    """The hearing's classification followed its item's (the classification rule)."""
+
+    event_type: ClassVar[str] = "workplan.hearing.reclassified.v1"
+
+    previous_classification: Classification
+    reason: ShortText | None = Field(default=None, description="Why it was cancelled, if it was.")
+    held_at: Moment | None = Field(default=None, description="When it was held, if it was.")
+    summary: LocalizedText = Field(default_factory=dict)

@@ -43,8 +43,24 @@ class MeetingHeld(ContractModel):
     summary: LocalizedText = Field(default_factory=dict)
     outcomes: list[LocalizedText] = Field(default_factory=list)
     reported_by: ShortText | None = None
-    classification: Classification = "internal"
+    classification: Classification = Field(
+        default="internal",
+        description="At least as restricted as the item the meeting belongs to.",
+    )
 
     @property
     def subject(self) -> str:
         return f"meeting/{self.meeting_id}"
+
+
+class MeetingReclassified(MeetingHeld):
+    """A meeting recorded through the planner followed its item's new classification.
+
+    The planner publishes it for the meetings it recorded itself (it owns their sequence);
+    a meeting another system reported keeps that system's event, and consumers apply the
+    rule through its ``item_id``.
+    """
+
+    event_type: ClassVar[str] = "workplan.meeting.reclassified.v1"
+
+    previous_classification: Classification

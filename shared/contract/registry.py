@@ -10,11 +10,12 @@ from shared.contract.errors import InvalidEvent
 from shared.contract.hearings import (
     HearingCancelled,
     HearingHeld,
+    HearingReclassified,
     HearingRescheduled,
     HearingScheduled,
 )
 from shared.contract.items import ItemCreated, ItemStatusChanged, ItemUpdated
-from shared.contract.meetings import MeetingHeld
+from shared.contract.meetings import MeetingHeld, MeetingReclassified
 
 EventData = (
     ItemCreated
@@ -24,7 +25,9 @@ EventData = (
     | HearingRescheduled
     | HearingCancelled
     | HearingHeld
+    | HearingReclassified
     | MeetingHeld
+    | MeetingReclassified
 )
 
 EVENT_TYPES: dict[str, type[EventData]] = {
@@ -37,7 +40,9 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         HearingRescheduled,
         HearingCancelled,
         HearingHeld,
+        HearingReclassified,
         MeetingHeld,
+        MeetingReclassified,
     )
 }
 

@@ -9,7 +9,7 @@ from fnmatch import fnmatchcase
 from shared.contract import CloudEvent, InvalidEvent
 from shared.settings import PLANNER_SOURCE, WorkplanSettings
 
-PLANNER_TYPES = ("workplan.item.*", "workplan.hearing.*", "workplan.meeting.held.*")
+PLANNER_TYPES = ("workplan.item.*", "workplan.hearing.*", "workplan.meeting.*")
 """What the planner itself publishes."""
 
 

@@ -335,7 +335,9 @@ async def test_the_calendar_feed_parses_with_stable_uids_and_rising_sequence(
     assert f"hearing-{scenario.secret_hearing}@workplan.archive" in uids
 
 
-async def test_work_plan_report_and_organization_activity(archive_client, reader, scenario):
+async def test_work_plan_report_and_organization_activity(
+    archive_client, reader, cleared, scenario
+):
     report = await get_json(
         archive_client, "/api/v1/reports/work-plan?committee=MM-IRIPT&session=2026-spring", reader
     )
@@ -347,12 +349,14 @@ async def test_work_plan_report_and_organization_activity(archive_client, reader
 
     response = await archive_client.get("/api/v1/organizations/PACE/activity", headers=reader)
     assert response.status_code == 200
-    assert int(response.headers["X-Organization-Events"]) == 3  # incl. the restricted item
+    assert int(response.headers["X-Organization-Events"]) == 2  # not the restricted item
     assert [(a["kind"], a["id"]) for a in response.json()] == [
         ("meeting", response.json()[0]["id"]),
         ("item", str(scenario.item)),
     ]
     await get_json(archive_client, "/api/v1/organizations/NOPE/activity", reader, status=404)
+    everything = await archive_client.get("/api/v1/organizations/PACE/activity", headers=cleared)
+    assert int(everything.headers["X-Organization-Events"]) == 3  # the restricted item too
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ TABLES = {
     "items": "item_id",
     "hearings": "hearing_id",
     "meetings": "source, meeting_id",
-    "organizations": "code",
+    "organizations": "code, item_id, classification",
 }
 
 

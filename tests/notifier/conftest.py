@@ -24,7 +24,7 @@ from tests.support import bearer
 
 TABLES = (
     "notifications, digest_entries, delivery_attempts, deliveries, subscriptions, "
-    "webhook_endpoints, recipients, mandatory_notices, subject_versions, inbox"
+    "webhook_endpoints, recipients, mandatory_notices, subject_versions, item_classifications, inbox"
 )
 RETRY_SCHEDULE = [0.0, 0.3, 0.3, 0.3]
 """Four attempts, 0.3 s apart: the real schedule's shape, at a test's pace."""

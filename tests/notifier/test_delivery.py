@@ -223,10 +223,13 @@ async def test_a_receiver_down_for_the_whole_schedule_leaves_a_dead_delivery_to_
 async def test_a_restricted_item_gives_no_details_in_any_channel(
     client, admin, notifier, publisher, events_topology, smtp_server, receiver
 ):
-    recipient = await add_recipient(client, admin)
+    recipient = await add_recipient(client, admin, cleared=True)
     endpoint = await add_webhook(client, admin, recipient["id"], receiver.url)
     for channel in ("email", "webhook", "inbox"):
         await subscribe(client, admin, recipient["id"], channel=channel)
+    uncleared = await add_recipient(client, admin)  # hears nothing of restricted records
+    for channel in ("email", "inbox"):
+        await subscribe(client, admin, uncleared["id"], channel=channel)
     secret_title = "Secret talks with the delegation"
     hearing = Hearing(
         classification="restricted", title={"en": secret_title}, location="Room 7B (closed)"
@@ -241,6 +244,7 @@ async def test_a_restricted_item_gives_no_details_in_any_channel(
 
     secrets = (secret_title, "Room 7B", "Secret talks", "11:00")
     assert len(smtp_server.messages) == 2
+    assert {tuple(mail.rcpt_tos) for mail in smtp_server.messages} == {(recipient["email"],)}
     for mail in smtp_server.messages:
         raw = mail.data.decode(errors="replace")
         message = mail.message

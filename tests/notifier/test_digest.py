@@ -39,7 +39,9 @@ async def pending_entries(notifier: Notifier) -> int:
 async def test_digest_subscribers_get_one_email_a_day_with_every_notice(
     client, admin, notifier, publisher, events_topology, smtp_server
 ):
-    daily = await add_recipient(client, admin, language="ru", timezone="Europe/Moscow")
+    daily = await add_recipient(
+        client, admin, language="ru", timezone="Europe/Moscow", cleared=True
+    )
     await subscribe(client, admin, daily["id"], mode="digest")
     await publish(publisher, events_topology, Hearing().scheduled())
     await publish(publisher, events_topology, item_created())

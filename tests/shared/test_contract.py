@@ -25,11 +25,12 @@ from shared.contract.documents import render_data_schemas
 from shared.contract.hearings import (
     HearingCancelled,
     HearingHeld,
+    HearingReclassified,
     HearingRescheduled,
     HearingScheduled,
 )
 from shared.contract.items import ItemCreated, ItemStatusChanged, ItemUpdated
-from shared.contract.meetings import MeetingHeld
+from shared.contract.meetings import MeetingHeld, MeetingReclassified
 from shared.contract.values import Participant
 
 SOURCE = "urn:workplan:planner"
@@ -101,6 +102,11 @@ def example_payloads() -> dict[str, EventData]:
             held_at=datetime(2026, 3, 12, 9, 5, tzinfo=UTC),
             summary={"en": "Three witnesses were heard."},
         ),
+        HearingReclassified(
+            **hearing_fields(status="cancelled", classification="restricted"),
+            previous_classification="internal",
+            reason="Witnesses unavailable",
+        ),
         MeetingHeld(
             meeting_id="mfa-2026-0218",
             organizations=["MFA"],
@@ -108,6 +114,14 @@ def example_payloads() -> dict[str, EventData]:
             title={"en": "Briefing by the Ministry of Foreign Affairs"},
             participants=[Participant(name="Deputy minister", role="speaker")],
             reported_by="MFA protocol department",
+        ),
+        MeetingReclassified(
+            meeting_id="5d0c9a1e-7b2f-4f3a-9c8d-1e2f3a4b5c6d",
+            organizations=["MFA"],
+            held_at=datetime(2026, 2, 18, 6, 0, tzinfo=UTC),
+            title={"en": "Briefing by the Ministry of Foreign Affairs"},
+            classification="restricted",
+            previous_classification="internal",
         ),
     ]
     return {payload.event_type: payload for payload in examples}
@@ -523,14 +537,21 @@ REQUIRED = {
     "workplan.hearing.rescheduled.v1": BASE_HEARING | {"previous_starts_at", "previous_ends_at"},
     "workplan.hearing.cancelled.v1": BASE_HEARING | {"reason"},
     "workplan.hearing.held.v1": BASE_HEARING | {"held_at"},
+    "workplan.hearing.reclassified.v1": BASE_HEARING | {"previous_classification"},
     "workplan.meeting.held.v1": {"meeting_id", "organizations", "held_at"},
+    "workplan.meeting.reclassified.v1": {
+        "meeting_id",
+        "organizations",
+        "held_at",
+        "previous_classification",
+    },
 }
 
 
 def test_there_is_one_json_schema_per_event_type():
     schemas = render_data_schemas()
 
-    assert len(schemas) == 8
+    assert len(schemas) == 10
     assert set(schemas) == {f"{event_type}.json" for event_type in EVENT_TYPES}
     assert set(REQUIRED) == set(EVENT_TYPES)
 

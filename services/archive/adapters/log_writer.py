@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
+from services.archive.adapters.orm import NO_ITEM
 from services.archive.domain.morphology import STEM_MARK
 from services.archive.domain.projections import Projection
 from services.archive.domain.records import ArchivedEvent
@@ -131,11 +132,14 @@ UPSERTS = {
 }
 
 COUNT_ORGANIZATIONS = """
-INSERT INTO archive.organizations AS t (code, first_event_at, last_event_at, events)
-SELECT code, min(time), max(time), count(*)
-FROM unnest($1::text[], $2::timestamptz[]) AS o(code, time)
-GROUP BY code ORDER BY code
-ON CONFLICT (code) DO UPDATE SET
+INSERT INTO archive.organizations AS t (
+    code, item_id, classification, first_event_at, last_event_at, events
+)
+SELECT code, item_id, classification, min(time), max(time), count(*)
+FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[])
+    AS o(code, item_id, classification, time)
+GROUP BY code, item_id, classification ORDER BY code, item_id, classification
+ON CONFLICT (code, item_id, classification) DO UPDATE SET
     first_event_at = least(t.first_event_at, excluded.first_event_at),
     last_event_at = greatest(t.last_event_at, excluded.last_event_at),
     events = t.events + excluded.events
@@ -201,14 +205,15 @@ class SqlArchiveWriter:
         ]
         await apply_projections(connection, applied)
         by_key = {record.key: record for record in records}
-        codes: list[str] = []
-        times: list[datetime] = []
+        columns: tuple[list[object], ...] = ([], [], [], [])
         for key in logged:
             record = by_key[key]
-            codes.extend(record.organizations)
-            times.extend([record.time] * len(record.organizations))
-        if codes:
-            await connection.execute(COUNT_ORGANIZATIONS, codes, times)
+            for code in record.organizations:
+                values = (code, record.item_id or NO_ITEM, record.classification, record.time)
+                for column, value in zip(columns, values, strict=True):
+                    column.append(value)
+        if columns[0]:
+            await connection.execute(COUNT_ORGANIZATIONS, *columns)
         return set(logged)
 
     async def _ensure_partitions(self, times: Iterable[datetime]) -> None:

@@ -6,7 +6,9 @@
 - ``inbox``: ``source`` + ``id`` of every archived event, kept for good (a re-sent event
   is recognised however late it comes).
 - ``items``, ``hearings``, ``meetings``: the current state of each subject, the snapshot
-  of its event with the highest ``sequence``; ``organizations``: who is named how often.
+  of its event with the highest ``sequence``; ``organizations``: how often each
+  organisation is named, per item and classification (so that a reader's counts include
+  only what the classification rule lets them see, whatever items are reclassified later).
 - ``access_log``: every read of restricted data.
 """
 
@@ -135,10 +137,15 @@ meetings = _read_model(
     ),
 )
 
+NO_ITEM = "00000000-0000-0000-0000-000000000000"
+"""``organizations.item_id`` of events that name no item."""
+
 organizations = Table(
     "organizations",
     metadata,
     Column("code", Text, primary_key=True),
+    Column("item_id", UUID(as_uuid=True), primary_key=True),
+    Column("classification", Text, primary_key=True),
     _moment("first_event_at"),
     _moment("last_event_at"),
     Column("events", BigInteger, nullable=False),
@@ -156,4 +163,6 @@ access_log = Table(
     Column("subjects", ARRAY(Text), nullable=False),
     Column("rows", Integer, nullable=False),
     Index("ix_access_log_at", "at"),
+    Index("ix_access_log_principal_at", "principal", "at"),
+    Index("ix_access_log_subjects", "subjects", postgresql_using="gin"),
 )

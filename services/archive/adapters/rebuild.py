@@ -10,10 +10,21 @@ from typing import Self
 import asyncpg
 
 from services.archive.adapters.log_writer import SERVER_SETTINGS, apply_projections
+from services.archive.adapters.orm import NO_ITEM
 from services.archive.domain.projections import Projection
 from services.archive.handlers.ports import LoggedEvent
 
 READ_MODELS = "archive.items, archive.hearings, archive.meetings, archive.organizations"
+COUNT_ORGANIZATIONS_FROM_LOG = f"""
+INSERT INTO archive.organizations (
+    code, item_id, classification, first_event_at, last_event_at, events
+)
+SELECT code, coalesce(item_id, '{NO_ITEM}'), coalesce(classification, 'internal'),
+    min(time), max(time), count(*)
+FROM archive.events, unnest(organizations) AS code
+GROUP BY 1, 2, 3
+"""  # noqa: S608 - built from a constant of ours
+"""Every organisation's counts per item and classification, from the whole log."""
 
 
 class SqlReadModelRebuild:
@@ -68,8 +79,4 @@ class SqlReadModelRebuild:
         await apply_projections(self._connection, applied)
 
     async def count_organizations(self) -> None:
-        await self._connection.execute(
-            "INSERT INTO archive.organizations (code, first_event_at, last_event_at, events) "
-            "SELECT code, min(time), max(time), count(*) "
-            "FROM archive.events, unnest(organizations) AS code GROUP BY code"
-        )
+        await self._connection.execute(COUNT_ORGANIZATIONS_FROM_LOG)

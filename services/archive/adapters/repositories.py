@@ -21,7 +21,12 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.archive.adapters.state_sql import KIND_SQL, as_of_source, restricted
+from services.archive.adapters.state_sql import (
+    KIND_SQL,
+    as_of_source,
+    effective_classification,
+    restricted,
+)
 from services.archive.domain.folding import fold
 from services.archive.domain.projections import Kind
 from services.archive.domain.text_query import Match, TextQuery, WordForms
@@ -31,13 +36,14 @@ Row = dict[str, Any]
 
 EVENT_COLUMNS = (
     "e.position, e.time, e.received_at, e.source, e.event_id, e.type, e.subject, e.sequence, "
-    "e.known, e.mode, e.committee, e.session, e.organizations, e.classification, e.item_id, "
-    "e.envelope::text AS envelope"
+    f"e.known, e.mode, e.committee, e.session, e.organizations, "
+    f"{effective_classification('e')} AS classification, e.item_id, "
+    f"e.envelope::text AS envelope, {restricted('e')} AS restricted"
 )
 STATE_COLUMNS = (
     "v.key, v.source, v.version, v.committee, v.session, v.status, v.category, "
-    "v.classification, v.organizations, v.item_id, v.date, v.updated_at, v.last_event_type, "
-    "v.state"
+    f"{effective_classification('v')} AS classification, v.organizations, v.item_id, v.date, "
+    f"v.updated_at, v.last_event_type, v.state, {restricted('v')} AS restricted"
 )
 
 
@@ -80,7 +86,7 @@ class SqlArchiveQueries:
             conditions.append(f"(e.time, e.position) {comparison} (:cursor_time, :cursor_position)")
             params.update(cursor_time=cursor.time, cursor_position=cursor.position)
         sql = (
-            f"SELECT {EVENT_COLUMNS}, {restricted('e')} AS restricted FROM archive.events e "
+            f"SELECT {EVENT_COLUMNS} FROM archive.events e "
             f"WHERE {' AND '.join(conditions) or 'true'} "
             f"ORDER BY e.time {direction}, e.position {direction} LIMIT :limit"
         )
@@ -98,7 +104,7 @@ class SqlArchiveQueries:
         conditions, params = _event_conditions(where, viewer, query.of_strength(strength))
         sql = (
             f"SELECT c.*, {TIER} AS tier, ts_rank(c.search, CAST(:broad AS tsquery)) AS rank "
-            f"FROM (SELECT {EVENT_COLUMNS}, e.search, {restricted('e')} AS restricted "
+            f"FROM (SELECT {EVENT_COLUMNS}, e.search "
             f"FROM archive.events e WHERE {' AND '.join(conditions)} "
             "ORDER BY e.time DESC, e.position DESC LIMIT :limit) c"
         )
@@ -118,7 +124,7 @@ class SqlArchiveQueries:
     ) -> list[Row]:
         source, conditions, params = _state_source(kind, where, viewer, tsquery, key)
         sql = (
-            f"SELECT {STATE_COLUMNS}, {restricted('v')} AS restricted FROM ({source}) v "
+            f"SELECT '{kind}' AS kind, {STATE_COLUMNS} FROM ({source}) v "
             f"WHERE {' AND '.join(conditions) or 'true'} ORDER BY {KIND_SQL[kind].order} "
             "LIMIT :limit OFFSET :offset"
         )
@@ -138,7 +144,7 @@ class SqlArchiveQueries:
         )
         sql = (
             f"SELECT c.*, {TIER} AS tier, ts_rank(c.search, CAST(:broad AS tsquery)) AS rank "
-            f"FROM (SELECT {STATE_COLUMNS}, v.search, {restricted('v')} AS restricted "
+            f"FROM (SELECT '{kind}' AS kind, {STATE_COLUMNS}, v.search "
             f"FROM ({source}) v WHERE {' AND '.join(conditions)} "
             "ORDER BY v.updated_at DESC LIMIT :limit) c"
         )
@@ -153,10 +159,14 @@ class SqlArchiveQueries:
 
     # --- organisations ------------------------------------------------------------------
 
-    async def organization(self, code: str) -> Row | None:
+    async def organization(self, code: str, viewer: Viewer) -> Row | None:
+        """How many events name the organisation, and when the first and last happened:
+        only those the viewer may see count (``None`` when there are none)."""
+        visible = "" if viewer.cleared else f"AND NOT {restricted('o')}"
         rows = await self._fetch(
-            "SELECT code, first_event_at, last_event_at, events FROM archive.organizations "
-            "WHERE code = :code",
+            "SELECT CAST(:code AS text) AS code, min(o.first_event_at) AS first_event_at, "
+            "max(o.last_event_at) AS last_event_at, sum(o.events)::bigint AS events "
+            f"FROM archive.organizations o WHERE o.code = :code {visible} HAVING count(*) > 0",
             {"code": code},
         )
         return rows[0] if rows else None

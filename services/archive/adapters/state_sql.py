@@ -12,14 +12,25 @@ from dataclasses import dataclass
 from services.archive.domain.projections import Kind
 
 RESTRICTED = (
-    "({v}.classification = 'restricted' OR EXISTS (SELECT 1 FROM archive.items r "
+    "(coalesce({v}.classification, 'internal') NOT IN ('public', 'internal') "
+    "OR EXISTS (SELECT 1 FROM archive.items r "
     "WHERE r.item_id = {v}.item_id AND r.classification = 'restricted'))"
 )
-"""An event or state is restricted when it says so or its item is restricted now."""
+"""The classification rule (``shared.contract.classification``) in SQL: an event or state
+is restricted when it says so (an unknown marking counts as restricted, a missing one as
+the default) or when its item is restricted now."""
 
 
 def restricted(alias: str) -> str:
     return RESTRICTED.format(v=alias)
+
+
+def effective_classification(alias: str) -> str:
+    """The classification to show: raised to ``restricted`` when the rule says so."""
+    return (
+        f"CASE WHEN {restricted(alias)} THEN 'restricted' "
+        f"ELSE coalesce({alias}.classification, 'internal') END"
+    )
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,7 @@ KIND_SQL: dict[Kind, KindSql] = {
             "NULL::text AS category, classification, organizations, item_id, held_at AS date, "
             "updated_at, last_event_type, state, search FROM archive.meetings"
         ),
-        type_like="workplan.meeting.held.%",
+        type_like="workplan.meeting.%",
         as_of_key="e.envelope -> 'data' ->> 'meeting_id'",
         as_of_date="(e.envelope -> 'data' ->> 'held_at')::timestamptz",
         distinct="e.source, e.subject",

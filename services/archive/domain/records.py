@@ -18,9 +18,9 @@ from services.archive.domain.folding import fold
 from services.archive.domain.morphology import stems_text
 from services.archive.domain.projections import Projection, project
 from shared.contract import EVENT_TYPES, CloudEvent, InvalidEvent, parse_data
+from shared.contract.classification import classification_of
 
 Mode = Literal["structured", "binary"]
-CLASSIFICATIONS = ("public", "internal", "restricted")
 MAX_TEXT = 100_000
 """Characters of text per search field; the rest is kept in the log but not indexed."""
 
@@ -103,7 +103,8 @@ class ArchivedEvent:
     committee: str | None
     session: str | None
     organizations: tuple[str, ...]
-    classification: str | None
+    classification: str
+    """As the contract reads it: a missing one is the default, an unknown one restricted."""
     item_id: uuid.UUID | None
     search: SearchColumns
     projection: Projection | None
@@ -238,9 +239,8 @@ def _organizations(fields: dict[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys([code for code in codes if _is_organization(code)]))
 
 
-def _classification(fields: dict[str, Any]) -> str | None:
-    value = fields.get("classification")
-    return value if value in CLASSIFICATIONS else None
+def _classification(fields: dict[str, Any]) -> str:
+    return classification_of(fields.get("classification"))
 
 
 def _item_id(fields: dict[str, Any]) -> uuid.UUID | None:

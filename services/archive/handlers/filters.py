@@ -62,6 +62,17 @@ class StateFilter:
 
 
 @dataclass(frozen=True)
+class AccessLogFilter:
+    """Which access-log entries an auditor asks for."""
+
+    principal: str | None = None
+    subject: str | None = None
+    """``item/<id>``, ``hearing/<id>``, ``meeting/<id>`` or an event's subject."""
+    time_from: datetime | None = None
+    time_to: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Page:
     limit: int = 100
     offset: int = 0

@@ -11,7 +11,14 @@ from typing import Any, Protocol, Self
 from services.archive.domain.projections import Kind, Projection
 from services.archive.domain.records import ArchivedEvent, SearchColumns
 from services.archive.domain.text_query import Match, TextQuery, WordForms
-from services.archive.handlers.filters import Cursor, EventFilter, Page, StateFilter, Viewer
+from services.archive.handlers.filters import (
+    AccessLogFilter,
+    Cursor,
+    EventFilter,
+    Page,
+    StateFilter,
+    Viewer,
+)
 
 Row = dict[str, Any]
 
@@ -112,4 +119,14 @@ class ArchiveQueries(Protocol):
     async def timeline(
         self, item_id: uuid.UUID, viewer: Viewer, as_of: datetime | None
     ) -> list[Row]: ...
-    async def organization(self, code: str) -> Row | None: ...
+    async def organization(self, code: str, viewer: Viewer) -> Row | None: ...
+
+
+class AccessLog(Protocol):
+    """Every answer that showed restricted data: who, when, which request, which records."""
+
+    async def record(
+        self, *, principal: str, method: str, path: str, query: str, subjects: Sequence[str]
+    ) -> None: ...
+    async def find(self, where: AccessLogFilter, page: Page) -> list[Row]:
+        """Entries matching the filter, newest first."""

@@ -182,8 +182,8 @@ async def organization_activity(
     queries: ArchiveQueries, code: str, where: StateFilter, viewer: Viewer, limit: int
 ) -> tuple[Row, list[Row]]:
     """The organisation's counts and its items, hearings and meetings, newest first."""
-    organization = await queries.organization(code)
-    if organization is None:
+    organization = await queries.organization(code, viewer)
+    if organization is None:  # the same answer whether nothing or only hidden events name it
         raise NotFound(f"no event names the organisation {code}")
     scoped = StateFilter(
         committee=where.committee,
@@ -238,9 +238,16 @@ async def work_plan_report(
 
 
 def restricted_subjects(rows: Sequence[Row]) -> list[str]:
-    """Subjects of the rows that are restricted (to be written to the access log)."""
+    """What each restricted row is about, for the access log: ``item/<id>``,
+    ``hearing/<id>``, ``meeting/<id>`` for a record, the subject for an event (or
+    ``event/<id>`` when it has none)."""
     subjects = []
     for row in rows:
-        if row.get("restricted"):
-            subjects.append(row.get("subject") or f"{row.get('kind', 'state')}/{row.get('key')}")
+        if not row.get("restricted"):
+            continue
+        kind = row.get("kind")
+        if kind in KINDS:
+            subjects.append(f"{kind}/{row['key']}")
+        else:
+            subjects.append(row.get("subject") or f"event/{row['event_id']}")
     return subjects

@@ -54,6 +54,7 @@ recipients = Table(
     Column("language", Text, nullable=False),
     Column("timezone", Text, nullable=False),
     Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("cleared", Boolean, nullable=False, server_default=text("false")),
     _at(),
     Index("uq_recipients_email", func.lower(text("email")), unique=True),
     _one_of("language", ("az", "en", "ru")),
@@ -224,6 +225,7 @@ digest_entries = Table(
     Column("details", Text, nullable=False),
     Column("link", Text, nullable=False),
     Column("restricted", Boolean, nullable=False),
+    Column("item_id", UUID(as_uuid=True), nullable=True),
     _at(),
     Column(
         "digest_delivery_id",
@@ -254,6 +256,17 @@ subject_versions = Table(
     Column("sequence", BigInteger, nullable=False),
     _at("updated_at"),
 )
+
+item_classifications = Table(
+    "item_classifications",
+    metadata,
+    Column("item_id", UUID(as_uuid=True), primary_key=True),
+    Column("classification", Text, nullable=False),
+    Column("sequence", BigInteger, nullable=False),
+    _at("updated_at"),
+)
+"""What each item is classified as now (from the item events): the classification rule
+raises its hearings and meetings to it."""
 
 inbox = inbox_table(metadata)
 

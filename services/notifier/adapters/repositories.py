@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, literal, or_, select, update
+from sqlalchemy import delete, func, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +15,7 @@ from services.notifier.adapters.orm import (
     deliveries,
     delivery_attempts,
     digest_entries,
+    item_classifications,
     mandatory_notices,
     notifications,
     recipients,
@@ -207,6 +208,8 @@ class SqlDeliveryRepository:
             statement = statement.where(c.recipient_id == where.recipient_id)
         if where.event_id is not None:
             statement = statement.where(c.event_id == where.event_id)
+        if not where.include_restricted:
+            statement = statement.where(c.restricted.is_(False))
         rows = await self._session.execute(statement.limit(page.limit).offset(page.offset))
         return [_view(row) for row in rows]
 
@@ -249,6 +252,7 @@ _VIEW_COLUMNS = (
     deliveries.c.sent_at,
     deliveries.c.message_id,
     deliveries.c.endpoint_id,
+    deliveries.c.restricted,
 )
 
 
@@ -362,6 +366,12 @@ class SqlDigestRepository:
             .values(digest_delivery_id=delivery_id)
         )
 
+    async def withdraw(self, entry_ids: Sequence[uuid.UUID]) -> None:
+        if entry_ids:
+            await self._session.execute(
+                delete(digest_entries).where(digest_entries.c.id.in_(list(entry_ids)))
+            )
+
 
 class SqlSubjectVersions:
     def __init__(self, session: AsyncSession) -> None:
@@ -377,3 +387,40 @@ class SqlSubjectVersions:
             where=subject_versions.c.sequence < values.excluded.sequence,
         ).returning(subject_versions.c.sequence)
         return (await self._session.execute(statement)).first() is not None
+
+
+class SqlItemClassifications:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, item_id: uuid.UUID, classification: str, sequence: int) -> None:
+        values = pg_insert(item_classifications).values(
+            item_id=item_id, classification=classification, sequence=sequence
+        )
+        await self._session.execute(
+            values.on_conflict_do_update(
+                index_elements=["item_id"],
+                set_={
+                    "classification": values.excluded.classification,
+                    "sequence": values.excluded.sequence,
+                    "updated_at": func.now(),
+                },
+                where=item_classifications.c.sequence < values.excluded.sequence,
+            )
+        )
+
+    async def of(self, item_id: uuid.UUID) -> str | None:
+        statement = select(item_classifications.c.classification).where(
+            item_classifications.c.item_id == item_id
+        )
+        found: str | None = (await self._session.execute(statement)).scalar_one_or_none()
+        return found
+
+    async def restricted(self, item_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        if not item_ids:
+            return set()
+        c = item_classifications.c
+        statement = select(c.item_id).where(
+            c.item_id.in_(list(set(item_ids))), c.classification == "restricted"
+        )
+        return set(await self._session.scalars(statement))

@@ -10,6 +10,7 @@ from services.notifier.adapters.orm import inbox
 from services.notifier.adapters.repositories import (
     SqlDeliveryRepository,
     SqlDigestRepository,
+    SqlItemClassifications,
     SqlMandatoryNoticeRepository,
     SqlNotificationRepository,
     SqlRecipientRepository,
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
         self.notifications = SqlNotificationRepository(self.session)
         self.digests = SqlDigestRepository(self.session)
         self.versions = SqlSubjectVersions(self.session)
+        self.items = SqlItemClassifications(self.session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -30,6 +30,8 @@ class DigestEntry:
     details: str
     link: str
     restricted: bool
+    item_id: uuid.UUID | None = None
+    """The item the notice was about (its own, or its hearing's or meeting's)."""
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from shared.contract import CloudEvent, EventData
+from shared.contract.classification import is_restricted, stricter
 from shared.contract.hearings import (
     HearingCancelled,
     HearingRescheduled,
@@ -66,12 +67,34 @@ class Notice:
 
     @property
     def restricted(self) -> bool:
-        return self.classification == "restricted"
+        return is_restricted(self.classification)
+
+    @property
+    def silent(self) -> bool:
+        """A reclassification changes who may see a record and tells nobody anything new."""
+        return self.kind in SILENT_KINDS
 
     @property
     def family(self) -> str:
         """``hearing``, ``item`` or ``meeting``."""
         return self.kind.split(".", 1)[0]
+
+
+SILENT_KINDS = frozenset({"hearing.reclassified", "meeting.reclassified"})
+
+
+def under_classification_rule(notice: Notice, item: str | None, *, vouched: bool) -> Notice:
+    """The notice as restricted as the rule makes it: at least as its item (``item``, as
+    the item's own events said; ``None`` when none was seen). An event of a source that
+    applies the rule itself (the planner) is ``vouched`` for while its item is unknown
+    here; an external report about an item unknown here is taken as restricted."""
+    if notice.item_id is None or notice.family == "item":
+        return notice
+    if item is None:
+        level = notice.classification if vouched else "restricted"
+    else:
+        level = stricter(notice.classification, item)
+    return replace(notice, classification=level)
 
 
 def kind_of(event_type: str) -> str:

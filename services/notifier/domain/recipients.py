@@ -55,6 +55,9 @@ class Recipient:
     language: Language = "en"
     timezone: str = "Asia/Baku"
     active: bool = True
+    cleared: bool = False
+    """Cleared for restricted data: only then are restricted notices (always redacted)
+    sent to them at all; an uncleared recipient hears nothing of restricted records."""
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 

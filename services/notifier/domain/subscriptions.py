@@ -122,11 +122,14 @@ class Route:
 
 
 def route(notice: Notice, candidates: Iterable[Candidate], *, mandatory: bool) -> list[Route]:
-    """One route per (recipient, channel): immediate wins over digest; mandatory over muting."""
+    """One route per (recipient, channel): immediate wins over digest; mandatory over muting.
+
+    A restricted notice goes to cleared recipients only (and to them redacted): an
+    uncleared one learns nothing of it, not even that it exists."""
     chosen: dict[tuple[uuid.UUID, Channel], Route] = {}
     for candidate in candidates:
         subscription, recipient = candidate.subscription, candidate.recipient
-        if not recipient.active:
+        if not recipient.active or (notice.restricted and not recipient.cleared):
             continue
         endpoint = candidate.endpoint if subscription.channel == "webhook" else None
         if subscription.channel == "webhook" and (endpoint is None or not endpoint.enabled):

@@ -76,10 +76,15 @@ def add_recipient(
     email: Annotated[str, typer.Option()],
     language: Annotated[str, typer.Option(help="az, en or ru")] = "en",
     timezone: Annotated[str, typer.Option(help="IANA time zone")] = "Asia/Baku",
+    cleared: Annotated[
+        bool, typer.Option(help="Cleared for restricted data (told, redacted, of its changes)")
+    ] = False,
 ) -> None:
     """Add a recipient; prints its id."""
     lang = cast("Language", _one_of(language, ("az", "en", "ru"), "--language"))
-    command = AddRecipient(name=name, email=email, language=lang, timezone=timezone)
+    command = AddRecipient(
+        name=name, email=email, language=lang, timezone=timezone, cleared=cleared
+    )
     recipient = run(lambda n: recipients.add_recipient(command, n.uow()))
     console.print(str(recipient.id))
 
@@ -87,9 +92,11 @@ def add_recipient(
 @recipients_app.command("list")
 def list_recipients(limit: Limit = 100) -> None:
     found = run(lambda n: recipients.list_recipients(n.uow(), Page(limit=limit)))
-    table = Table("id", "name", "e-mail", "language", "time zone", "active")
+    table = Table("id", "name", "e-mail", "language", "time zone", "active", "cleared")
     for r in found:
-        table.add_row(str(r.id), r.name, r.email, r.language, r.timezone, str(r.active))
+        table.add_row(
+            str(r.id), r.name, r.email, r.language, r.timezone, str(r.active), str(r.cleared)
+        )
     console.print(table)
 
 
@@ -239,7 +246,7 @@ def remove_mandatory(notice: Id) -> None:
 @deliveries_app.command("failed")
 def failed_deliveries(limit: Limit = 100) -> None:
     """Deliveries that did not go out: retrying, failed, dead (newest first)."""
-    where = DeliveryFilter(statuses=UNDELIVERED)
+    where = DeliveryFilter(statuses=UNDELIVERED, include_restricted=True)  # the operator
     found = run(lambda n: deliveries.list_deliveries(n.uow(), where, Page(limit=limit)))
     table = Table("id", "status", "channel", "to", "event", "attempts", "last error")
     for d in found:
@@ -259,7 +266,7 @@ def failed_deliveries(limit: Limit = 100) -> None:
 @deliveries_app.command("show")
 def show_delivery(delivery: Id) -> None:
     """One delivery and its journal."""
-    found, journal = run(lambda n: deliveries.read_delivery(n.uow(), delivery))
+    found, journal = run(lambda n: deliveries.read_delivery(n.uow(), delivery, cleared=True))
     console.print(
         f"{found.id} {found.channel} to {found.target}: {found.status}, "
         f"{found.attempts} attempt(s); event {found.event_type} {found.event_id}"
@@ -284,11 +291,11 @@ def resend(
     async def resend_them(notifier: Notifier) -> int:
         ids = list(delivery or ())
         if all_undelivered:
-            where = DeliveryFilter(statuses=("failed", "dead"))
+            where = DeliveryFilter(statuses=("failed", "dead"), include_restricted=True)
             found = await deliveries.list_deliveries(notifier.uow(), where, Page(limit=10_000))
             ids = [d.id for d in found]
         for delivery_id in ids:
-            await deliveries.resend_delivery(delivery_id, notifier.uow(), by="cli")
+            await deliveries.resend_delivery(delivery_id, notifier.uow(), by="cli", cleared=True)
         return len(ids)
 
     console.print(f"queued {run(resend_them)} delivery(ies) again")

@@ -16,6 +16,7 @@ class AddRecipient:
     email: str
     language: Language = "en"
     timezone: str = "Asia/Baku"
+    cleared: bool = False
 
 
 @dataclass(frozen=True)

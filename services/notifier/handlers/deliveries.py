@@ -23,22 +23,32 @@ async def list_deliveries(
         return await uow.deliveries.find(where, page)
 
 
+def _visible(
+    delivery: DeliveryView | None, delivery_id: uuid.UUID, *, cleared: bool
+) -> DeliveryView:
+    """The delivery, unless it is missing or of a restricted notice and the operator is not
+    cleared: then the same 404."""
+    if delivery is None or (delivery.restricted and not cleared):
+        raise NotFound(f"delivery {delivery_id} does not exist")
+    return delivery
+
+
 async def read_delivery(
-    uow: UnitOfWork, delivery_id: uuid.UUID
+    uow: UnitOfWork, delivery_id: uuid.UUID, *, cleared: bool
 ) -> tuple[DeliveryView, Sequence[AttemptView]]:
     async with uow:
-        delivery = await uow.deliveries.get(delivery_id)
-        if delivery is None:
-            raise NotFound(f"delivery {delivery_id} does not exist")
+        delivery = _visible(await uow.deliveries.get(delivery_id), delivery_id, cleared=cleared)
         return delivery, await uow.deliveries.attempts(delivery_id)
 
 
-async def resend_delivery(delivery_id: uuid.UUID, uow: UnitOfWork, *, by: str) -> DeliveryView:
+async def resend_delivery(
+    delivery_id: uuid.UUID, uow: UnitOfWork, *, by: str, cleared: bool
+) -> DeliveryView:
     """Queue a failed, dead or retrying delivery for an attempt now, with a fresh schedule."""
     async with uow:
-        delivery = await uow.deliveries.get(delivery_id, for_update=True)
-        if delivery is None:
-            raise NotFound(f"delivery {delivery_id} does not exist")
+        delivery = _visible(
+            await uow.deliveries.get(delivery_id, for_update=True), delivery_id, cleared=cleared
+        )
         if delivery.status not in UNDELIVERED:
             raise Conflict(
                 f"delivery {delivery_id} is {delivery.status}; only retrying, failed or dead "

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from services.notifier.domain.deliveries import Delivery
 from services.notifier.domain.digests import (
     DIGEST_SOURCE,
+    DigestEntry,
     check_digest_day,
     cutoff,
     digest_day_due,
@@ -41,6 +42,17 @@ async def compose_digests(
     return made
 
 
+async def _still_sendable(uow: UnitOfWork, entries: list[DigestEntry]) -> list[DigestEntry]:
+    """The entries that may still go out: an entry written while its item was not restricted
+    carries its text, and is withdrawn once the item is restricted (the classification rule
+    holds when the digest is sent, not only when the notice was made)."""
+    with_text = [e.item_id for e in entries if not e.restricted and e.item_id is not None]
+    now_restricted = await uow.items.restricted(with_text)
+    withdrawn = [e for e in entries if not e.restricted and e.item_id in now_restricted]
+    await uow.digests.withdraw([entry.id for entry in withdrawn])
+    return [entry for entry in entries if entry not in withdrawn]
+
+
 async def _compose_one(
     uow: UnitOfWork,
     renderer: NoticeRenderer,
@@ -58,8 +70,11 @@ async def _compose_one(
         digest_day = day or digest_day_due(now, hour, zone)
         if digest_day is None:
             return False
-        entries = await uow.digests.pending(recipient_id, before=cutoff(digest_day, hour, zone))
+        entries = await _still_sendable(
+            uow, await uow.digests.pending(recipient_id, before=cutoff(digest_day, hour, zone))
+        )
         if not entries:
+            await uow.commit()  # entries withdrawn, if any
             return False
         delivery_id = uuid.uuid4()
         message_id = renderer.message_id(delivery_id)

@@ -22,11 +22,13 @@ from services.notifier.domain.messages import (
     link_of,
     webhook_payload,
 )
-from services.notifier.domain.notices import Notice, notice_of
+from services.notifier.domain.notices import Notice, notice_of, under_classification_rule
 from services.notifier.domain.subscriptions import Route, route
 from services.notifier.handlers.ports import NoticeRenderer, UnitOfWork
 from shared.contract import CloudEvent, EventData
+from shared.contract.items import ItemSnapshot
 from shared.messaging.outcome import Outcome
+from shared.settings import PLANNER_SOURCE
 
 
 @dataclass(frozen=True)
@@ -47,11 +49,19 @@ async def notify_event(
     async with uow:
         if await uow.seen_before(event):
             return "duplicate"
+        if isinstance(data, ItemSnapshot):
+            await uow.items.record(data.item_id, data.classification, notice.sequence or 1)
+        elif notice.item_id is not None:
+            item = await uow.items.of(notice.item_id)
+            notice = under_classification_rule(notice, item, vouched=event.source == PLANNER_SOURCE)
         if notice.subject is not None and not await uow.versions.advance(
             notice.source, notice.subject, notice.sequence or 1
         ):
             await uow.commit()
             return "stale"  # a newer version of the subject was notified already
+        if notice.silent:
+            await uow.commit()
+            return "applied"
         mandatory = any(rule.covers(notice) for rule in await uow.mandatory.all())
         candidates = await uow.subscriptions.candidates(notice)
         for chosen in route(notice, candidates, mandatory=mandatory):
@@ -84,6 +94,7 @@ async def _notify(
                 details=details,
                 link=link,
                 restricted=notice.restricted,
+                item_id=notice.item_id,
             )
         )
         return

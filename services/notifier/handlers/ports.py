@@ -45,6 +45,8 @@ class DeliveryFilter:
     channel: Channel | None = None
     recipient_id: uuid.UUID | None = None
     event_id: str | None = None
+    include_restricted: bool = False
+    """Deliveries of restricted notices too (for operators cleared for restricted data)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class DeliveryView:
     sent_at: datetime | None
     message_id: str | None
     endpoint_id: uuid.UUID | None
+    restricted: bool
 
 
 @dataclass(frozen=True)
@@ -137,11 +140,24 @@ class DigestRepository(Protocol):
         """Entries not yet in a digest, locked (``SKIP LOCKED``) for this transaction."""
 
     async def assign(self, entry_ids: Sequence[uuid.UUID], delivery_id: uuid.UUID) -> None: ...
+    async def withdraw(self, entry_ids: Sequence[uuid.UUID]) -> None:
+        """Remove entries that may no longer be sent (their item was restricted since)."""
 
 
 class SubjectVersions(Protocol):
     async def advance(self, source: str, subject: str, sequence: int) -> bool:
         """Record the subject's version; ``False`` if an equal or newer one was seen."""
+
+
+class ItemClassifications(Protocol):
+    """What each item is classified as now, as its events said (newest sequence wins)."""
+
+    async def record(self, item_id: uuid.UUID, classification: str, sequence: int) -> None: ...
+    async def of(self, item_id: uuid.UUID) -> str | None:
+        """The item's classification, or ``None`` if no event about it was seen."""
+
+    async def restricted(self, item_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Those of the items that are restricted now."""
 
 
 class UnitOfWork(Protocol):
@@ -163,6 +179,8 @@ class UnitOfWork(Protocol):
     def digests(self) -> DigestRepository: ...
     @property
     def versions(self) -> SubjectVersions: ...
+    @property
+    def items(self) -> ItemClassifications: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

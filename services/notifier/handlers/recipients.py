@@ -23,6 +23,7 @@ async def add_recipient(command: AddRecipient, uow: UnitOfWork) -> Recipient:
         email=command.email,
         language=command.language,
         timezone=command.timezone,
+        cleared=command.cleared,
     )  # checked before the address is looked up
     async with uow:
         if await uow.recipients.by_email(recipient.email) is not None:

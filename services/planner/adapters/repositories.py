@@ -37,9 +37,17 @@ class _Tracking:
             self.seen.add(found)
         return found
 
-    async def _page(self, statement: Select[T], page: Page) -> Sequence[T]:
-        result = await self._session.scalars(statement.limit(page.limit).offset(page.offset))
-        return list(result)
+    async def _page(
+        self, statement: Select[T], page: Page, *, for_update: bool = False
+    ) -> Sequence[T]:
+        """A page of rows; locked and tracked (their events collected) when to be changed."""
+        statement = statement.limit(page.limit).offset(page.offset)
+        if for_update:
+            statement = statement.with_for_update()
+        found = list(await self._session.scalars(statement))
+        if for_update:
+            self.seen.update(found)
+        return found
 
 
 class SqlOrganizationRepository(_Tracking):
@@ -146,7 +154,9 @@ class SqlHearingRepository(_Tracking):
             await self._session.get(Hearing, hearing_id, with_for_update=for_update or None)
         )
 
-    async def find(self, where: HearingFilter, page: Page) -> Sequence[Hearing]:
+    async def find(
+        self, where: HearingFilter, page: Page, *, for_update: bool = False
+    ) -> Sequence[Hearing]:
         statement = select(Hearing).order_by(hearings.c.starts_at, hearings.c.id)
         if where.committee:
             statement = statement.where(hearings.c.committee == where.committee)
@@ -162,7 +172,7 @@ class SqlHearingRepository(_Tracking):
             statement = statement.where(hearings.c.starts_at < where.starts_before)
         if not where.include_restricted:
             statement = statement.where(hearings.c.classification != "restricted")
-        return await self._page(statement, page)
+        return await self._page(statement, page, for_update=for_update)
 
     async def lock_calendar(self, committee: str) -> None:
         """Serialise scheduling per committee, so two overlapping hearings cannot both pass."""
@@ -199,7 +209,9 @@ class SqlMeetingRepository(_Tracking):
         )
         return self._track((await self._session.scalars(statement)).first())
 
-    async def find(self, where: MeetingFilter, page: Page) -> Sequence[Meeting]:
+    async def find(
+        self, where: MeetingFilter, page: Page, *, for_update: bool = False
+    ) -> Sequence[Meeting]:
         statement = select(Meeting).order_by(meetings.c.held_at.desc(), meetings.c.id)
         if where.committee:
             statement = statement.where(meetings.c.committee == where.committee)
@@ -213,4 +225,4 @@ class SqlMeetingRepository(_Tracking):
             statement = statement.where(func.date(meetings.c.held_at) < where.held_before)
         if not where.include_restricted:
             statement = statement.where(meetings.c.classification != "restricted")
-        return await self._page(statement, page)
+        return await self._page(statement, page, for_update=for_update)

@@ -15,6 +15,7 @@ from services.planner.domain.recorded import RecordedEvent, RecordsEvents
 from shared.contract.hearings import (
     HearingCancelled,
     HearingHeld,
+    HearingReclassified,
     HearingRescheduled,
     HearingScheduled,
 )
@@ -103,6 +104,21 @@ class Hearing(RecordsEvents):
         self._require_active("held")
         self.status, self.held_at, self.summary = "held", held_at.astimezone(UTC), summary
         self._record(HearingHeld(**self.snapshot(), held_at=held_at, summary=summary))
+
+    def follow_item(self, item_classification: Classification) -> None:
+        """A hearing is exactly as classified as its item: follow it, and say so."""
+        if item_classification == self.classification:
+            return
+        previous, self.classification = self.classification, item_classification
+        self._record(
+            HearingReclassified(
+                **self.snapshot(),
+                previous_classification=previous,
+                reason=self.cancel_reason,
+                held_at=self.held_at,
+                summary=self.summary,
+            )
+        )
 
     def _require_active(self, becoming: str) -> None:
         if not self.is_active:

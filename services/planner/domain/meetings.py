@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from services.planner.domain.recorded import RecordedEvent, RecordsEvents
-from shared.contract.meetings import MeetingHeld
+from shared.contract.classification import effective_classification
+from shared.contract.meetings import MeetingHeld, MeetingReclassified
 from shared.contract.values import Classification, Participant
 
 
@@ -27,23 +28,59 @@ class Meeting(RecordsEvents):
     summary: dict[str, str] = field(default_factory=dict)
     outcomes: list[dict[str, str]] = field(default_factory=list)
     reported_by: str | None = None
+    declared_classification: Classification = "internal"
+    """What the recorder or reporter said; ``classification`` raises it to the item's."""
     classification: Classification = "internal"
+    unlinked_reason: str | None = None
+    """Why a reported meeting is not linked to the item its report names."""
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     version: int = 0
     events: list[RecordedEvent] = field(default_factory=list, repr=False)
 
     @classmethod
-    def record(cls, *, source: str, **fields: Any) -> Meeting:
+    def record(
+        cls, *, source: str, item_classification: Classification | None, **fields: Any
+    ) -> Meeting:
         """Staff recorded a meeting: it leaves as ``meeting.held`` from the planner."""
         meeting_id = uuid.uuid4()
         meeting = cls(id=meeting_id, source=source, external_id=str(meeting_id), **fields)
+        meeting.classification = effective_classification(
+            meeting.declared_classification, item_classification
+        )
         meeting._record(MeetingHeld(**meeting.snapshot()))
         return meeting
 
     @classmethod
-    def reported(cls, *, source: str, sequence: int | None, **fields: Any) -> Meeting:
+    def reported(
+        cls,
+        *,
+        source: str,
+        sequence: int | None,
+        item_classification: Classification | None,
+        **fields: Any,
+    ) -> Meeting:
         """Another system reported a meeting; its event is already on the bus."""
-        return cls(source=source, version=sequence or 1, **fields)
+        meeting = cls(source=source, version=sequence or 1, **fields)
+        meeting.classification = effective_classification(
+            meeting.declared_classification, item_classification
+        )
+        return meeting
+
+    @property
+    def recorded_here(self) -> bool:
+        """Recorded through the planner (which then owns its events), not reported."""
+        return self.external_id == str(self.id)
+
+    def follow_item(self, item_classification: Classification) -> None:
+        """Apply the classification rule after the item was reclassified; a meeting the
+        planner recorded says so in ``meeting.reclassified`` (a reported one has no events
+        of ours: consumers apply the rule through its ``item_id``)."""
+        level = effective_classification(self.declared_classification, item_classification)
+        if level == self.classification:
+            return
+        previous, self.classification = self.classification, level
+        if self.recorded_here:
+            self._record(MeetingReclassified(**self.snapshot(), previous_classification=previous))
 
     def snapshot(self) -> dict[str, Any]:
         return {

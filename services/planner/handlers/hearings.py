@@ -19,6 +19,7 @@ from services.planner.handlers.lookups import (
     require_known_organizations,
 )
 from services.planner.handlers.ports import UnitOfWork
+from shared.contract.classification import may_see
 
 
 async def schedule_hearing(command: ScheduleHearing, uow: UnitOfWork) -> Hearing:
@@ -33,7 +34,9 @@ async def schedule_hearing(command: ScheduleHearing, uow: UnitOfWork) -> Hearing
         session = await _session_of(uow, item.committee, item.session)
         session.check_contains(command.starts_at, command.ends_at)
         window = (command.starts_at, command.ends_at)
-        await _check_calendar(uow, item.committee, window, None, command.allow_overlap)
+        await _check_calendar(
+            uow, item.committee, window, None, command.allow_overlap, cleared=command.cleared
+        )
         hearing = Hearing.schedule(
             item_id=item.id,
             committee=item.committee,
@@ -60,7 +63,9 @@ async def reschedule_hearing(command: RescheduleHearing, uow: UnitOfWork) -> Hea
         session = await _session_of(uow, hearing.committee, hearing.session)
         session.check_contains(command.starts_at, command.ends_at)
         window = (command.starts_at, command.ends_at)
-        await _check_calendar(uow, hearing.committee, window, hearing, command.allow_overlap)
+        await _check_calendar(
+            uow, hearing.committee, window, hearing, command.allow_overlap, cleared=command.cleared
+        )
         hearing.reschedule(
             command.starts_at, command.ends_at, location=command.location, reason=command.reason
         )
@@ -100,8 +105,14 @@ async def _check_calendar(
     window: tuple[datetime, datetime],
     moving: Hearing | None,
     allow_overlap: bool,
+    *,
+    cleared: bool,
 ) -> None:
-    """Refuse a hearing that overlaps another of the committee, unless explicitly allowed."""
+    """Refuse a hearing that overlaps another of the committee, unless explicitly allowed.
+
+    The other hearing is named only to a caller who may see it: to anyone else a
+    restricted one is "another hearing", without its id or times.
+    """
     starts_at, ends_at = window
     await uow.hearings.lock_calendar(committee)
     if allow_overlap:
@@ -110,7 +121,13 @@ async def _check_calendar(
         committee, starts_at, ends_at, moving.id if moving else None
     )
     if clashes:
-        other = clashes[0]
+        named = [other for other in clashes if may_see(other.classification, cleared=cleared)]
+        if not named:
+            raise Conflict(
+                f"the hearing overlaps another hearing of committee {committee}; "
+                "set allow_overlap to schedule it anyway"
+            )
+        other = named[0]
         raise Conflict(
             f"the hearing overlaps hearing {other.id} ({other.starts_at.isoformat()} to "
             f"{other.ends_at.isoformat()}) of committee {committee}; "

@@ -37,16 +37,17 @@ async def update_item(command: UpdateItem, uow: UnitOfWork) -> Item:
 
 
 async def _reclassify_activities(uow: UnitOfWork, item: Item) -> None:
-    """Hearings and meetings of an item are exactly as visible as the item itself."""
+    """The classification rule: a hearing is as classified as its item, a meeting at least
+    as restricted; each that changes says so in its own event."""
     everything = Page(limit=10_000)
     for hearing in await uow.hearings.find(
-        HearingFilter(item_id=item.id, include_restricted=True), everything
+        HearingFilter(item_id=item.id, include_restricted=True), everything, for_update=True
     ):
-        hearing.classification = item.classification
+        hearing.follow_item(item.classification)
     for meeting in await uow.meetings.find(
-        MeetingFilter(item_id=item.id, include_restricted=True), everything
+        MeetingFilter(item_id=item.id, include_restricted=True), everything, for_update=True
     ):
-        meeting.classification = item.classification
+        meeting.follow_item(item.classification)
 
 
 async def change_item_status(command: ChangeItemStatus, uow: UnitOfWork) -> Item:

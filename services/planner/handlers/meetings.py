@@ -1,7 +1,9 @@
 """Handlers of meetings: recorded by staff, or reported by a registered external system.
 
 Either way the meeting is linked to the item it names, or else to the open item of its
-first counterpart that has one, and a planned item moves to in progress.
+first counterpart that has one, and a planned item moves to in progress. A meeting is at
+least as restricted as its item. An external system sees no restricted item: its report
+is never linked to one (it is recorded unlinked, with the reason).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from services.planner.handlers.commands import RecordMeeting
 from services.planner.handlers.lookups import item_for_update, require_known_organizations
 from services.planner.handlers.ports import UnitOfWork
 from shared.contract import CloudEvent, InvalidEvent
+from shared.contract.classification import effective_classification, may_see
 from shared.contract.meetings import MeetingHeld
 from shared.messaging.outcome import Outcome
 
@@ -37,7 +40,8 @@ async def record_meeting(command: RecordMeeting, uow: UnitOfWork, *, source: str
             summary=command.summary,
             outcomes=command.outcomes,
             reported_by=command.reported_by,
-            classification=command.classification,
+            declared_classification=command.classification,
+            item_classification=item.classification if item else None,
         )
         uow.meetings.add(meeting)
         if item is not None:
@@ -62,10 +66,10 @@ async def apply_reported_meeting(event: CloudEvent, data: MeetingHeld, uow: Unit
         if existing is not None:
             outcome: Outcome = "stale" if sequence <= existing.version else "applied"
             if outcome == "applied":
-                _revise(existing, data, sequence)
+                await _revise(uow, existing, data, sequence)
             await uow.commit()
             return outcome
-        item = await _linked_item(uow, data)
+        item, unlinked_reason = await _linked_item(uow, data)
         meeting = Meeting.reported(
             source=event.source,
             sequence=sequence,
@@ -74,6 +78,8 @@ async def apply_reported_meeting(event: CloudEvent, data: MeetingHeld, uow: Unit
             item_id=item.id if item else None,
             committee=item.committee if item else data.committee,
             session=item.session if item else data.session,
+            item_classification=item.classification if item else None,
+            unlinked_reason=unlinked_reason,
         )
         uow.meetings.add(meeting)
         if item is not None:
@@ -82,16 +88,22 @@ async def apply_reported_meeting(event: CloudEvent, data: MeetingHeld, uow: Unit
     return "applied"
 
 
-async def _linked_item(uow: UnitOfWork, data: MeetingHeld) -> Item | None:
-    if data.item_id is None:  # a registered system: it may link to any item
-        return await _open_item_of(uow, data.organizations, cleared=True)
+UNSEEN_ITEM = "not linked: the item the report names is not one its source may see"
+
+
+async def _linked_item(uow: UnitOfWork, data: MeetingHeld) -> tuple[Item | None, str | None]:
+    """The item to link a reported meeting to, or why it stays unlinked."""
+    if data.item_id is None:  # an external system sees no restricted item
+        return await _open_item_of(uow, data.organizations, cleared=False), None
     item = await uow.items.get(data.item_id, for_update=True)
     if item is None:
         raise InvalidEvent(
             f"meeting {data.meeting_id} names item {data.item_id}, which does not exist",
             code="unknown_item",
         )
-    return item
+    if not may_see(item.classification, cleared=False):
+        return None, UNSEEN_ITEM
+    return item, None
 
 
 async def _open_item_of(uow: UnitOfWork, organizations: list[str], *, cleared: bool) -> Item | None:
@@ -112,11 +124,15 @@ def _reported_fields(data: MeetingHeld) -> dict[str, object]:
         "summary": dict(data.summary),
         "outcomes": [dict(outcome) for outcome in data.outcomes],
         "reported_by": data.reported_by,
-        "classification": data.classification,
+        "declared_classification": data.classification,
     }
 
 
-def _revise(meeting: Meeting, data: MeetingHeld, sequence: int) -> None:
+async def _revise(uow: UnitOfWork, meeting: Meeting, data: MeetingHeld, sequence: int) -> None:
     for name, value in _reported_fields(data).items():
         setattr(meeting, name, value)
+    item = await uow.items.get(meeting.item_id) if meeting.item_id else None
+    meeting.classification = effective_classification(
+        meeting.declared_classification, item.classification if item else None
+    )
     meeting.version = sequence

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from services.notifier.domain.deliveries import DeliveryStatus
 from services.notifier.domain.subscriptions import Channel
-from services.notifier.entrypoints.api.dependencies import Admin, NotifierDep, PageDep
+from services.notifier.entrypoints.api.dependencies import Admin, NotifierDep, PageDep, cleared
 from services.notifier.entrypoints.api.schemas import (
     AttemptOut,
     DeliveryDetailOut,
@@ -31,7 +31,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 @router.get("", response_model=list[DeliveryOut])
 async def list_deliveries(
     notifier: NotifierDep,
-    _: Admin,
+    principal: Admin,
     page: PageDep,
     status: Annotated[
         list[DeliveryStatus] | None,
@@ -41,12 +41,14 @@ async def list_deliveries(
     recipient_id: uuid.UUID | None = None,
     event_id: str | None = None,
 ) -> list[DeliveryOut]:
-    """The delivery log, newest first."""
+    """The delivery log, newest first; deliveries of restricted notices only with
+    `notifier:restricted`."""
     where = DeliveryFilter(
         statuses=tuple(status or ()),
         channel=channel,
         recipient_id=recipient_id,
         event_id=event_id,
+        include_restricted=cleared(principal),
     )
     found = await deliveries.list_deliveries(notifier.uow(), where, page)
     return [DeliveryOut.model_validate(delivery) for delivery in found]
@@ -54,10 +56,12 @@ async def list_deliveries(
 
 @router.get("/{delivery_id}", response_model=DeliveryDetailOut, responses=ERRORS)
 async def get_delivery(
-    delivery_id: uuid.UUID, notifier: NotifierDep, _: Admin
+    delivery_id: uuid.UUID, notifier: NotifierDep, principal: Admin
 ) -> DeliveryDetailOut:
     """One delivery with its journal: queued, each attempt's result, resends."""
-    delivery, journal = await deliveries.read_delivery(notifier.uow(), delivery_id)
+    delivery, journal = await deliveries.read_delivery(
+        notifier.uow(), delivery_id, cleared=cleared(principal)
+    )
     return DeliveryDetailOut.model_validate(
         {
             **DeliveryOut.model_validate(delivery).model_dump(),
@@ -69,7 +73,9 @@ async def get_delivery(
 @router.post("/{delivery_id}/resend", response_model=DeliveryOut, responses=ERRORS)
 async def resend(delivery_id: uuid.UUID, notifier: NotifierDep, principal: Admin) -> DeliveryOut:
     """Queue a retrying, failed or dead delivery for an attempt now, with a fresh schedule."""
-    delivery = await deliveries.resend_delivery(delivery_id, notifier.uow(), by=principal.subject)
+    delivery = await deliveries.resend_delivery(
+        delivery_id, notifier.uow(), by=principal.subject, cleared=cleared(principal)
+    )
     return DeliveryOut.model_validate(delivery)
 
 

@@ -39,6 +39,11 @@ def own_recipient_id(
         ) from exc
 
 
+def cleared(principal: Principal) -> bool:
+    """May this operator see deliveries of restricted notices?"""
+    return principal.has("notifier:restricted")
+
+
 NotifierDep = Annotated[Notifier, Depends(get_notifier)]
 PageDep = Annotated[Page, Depends(get_page)]
 Admin = Annotated[Principal, Depends(require("notifier:admin"))]

@@ -83,6 +83,11 @@ class RecipientIn(Body):
     email: Email
     language: Language = "en"
     timezone: TimeZone = "Asia/Baku"
+    cleared: bool = Field(
+        default=False,
+        description="Cleared for restricted data: only cleared recipients are told (always "
+        "redacted: ids and a link) that a restricted record changed.",
+    )
 
 
 class RecipientPatch(Patch):
@@ -91,6 +96,7 @@ class RecipientPatch(Patch):
     language: Language | None = None
     timezone: TimeZone | None = None
     active: bool | None = None
+    cleared: bool | None = None
 
 
 class RecipientOut(Out):
@@ -100,6 +106,7 @@ class RecipientOut(Out):
     language: str
     timezone: str
     active: bool
+    cleared: bool
     created_at: datetime
 
 
@@ -236,6 +243,9 @@ class DeliveryOut(Out):
     next_attempt_at: datetime | None
     created_at: datetime
     sent_at: datetime | None
+    restricted: bool = Field(
+        description="Of a restricted notice (listed only with `notifier:restricted`)."
+    )
 
 
 class AttemptOut(Out):

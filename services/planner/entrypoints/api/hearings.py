@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
+from services.planner.entrypoints.api.access_audit import audit
 from services.planner.entrypoints.api.dependencies import (
     PageDep,
     PlannerDep,
@@ -29,6 +30,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 @router.get("", response_model=list[HearingOut])
 async def list_hearings(
+    request: Request,
     planner: PlannerDep,
     principal: Reader,
     page: PageDep,
@@ -49,37 +51,54 @@ async def list_hearings(
         include_restricted=cleared(principal),
     )
     found = await queries.list_hearings(planner.uow(), where, page)
-    return [HearingOut.model_validate(hearing) for hearing in found]
+    return audit(request, principal, [HearingOut.model_validate(hearing) for hearing in found])
 
 
 @router.get("/{hearing_id}", response_model=HearingOut, responses=ERRORS)
-async def get_hearing(hearing_id: uuid.UUID, planner: PlannerDep, principal: Reader) -> HearingOut:
+async def get_hearing(
+    request: Request, hearing_id: uuid.UUID, planner: PlannerDep, principal: Reader
+) -> HearingOut:
     hearing = await queries.get_hearing(planner.uow(), hearing_id, cleared=cleared(principal))
-    return HearingOut.model_validate(hearing)
+    return audit(request, principal, HearingOut.model_validate(hearing))
 
 
 @router.post("/{hearing_id}/reschedule", response_model=HearingOut, responses=ERRORS)
 async def reschedule(
-    hearing_id: uuid.UUID, body: RescheduleIn, planner: PlannerDep, principal: Writer
+    request: Request,
+    hearing_id: uuid.UUID,
+    body: RescheduleIn,
+    planner: PlannerDep,
+    principal: Writer,
 ) -> HearingOut:
     """Move the hearing (`hearing.rescheduled`, carrying the previous start and place)."""
     command = RescheduleHearing(hearing_id, **dict(body), cleared=cleared(principal))
-    return HearingOut.model_validate(await hearings.reschedule_hearing(command, planner.uow()))
+    hearing = HearingOut.model_validate(await hearings.reschedule_hearing(command, planner.uow()))
+    return audit(request, principal, hearing)
 
 
 @router.post("/{hearing_id}/cancel", response_model=HearingOut, responses=ERRORS)
 async def cancel(
-    hearing_id: uuid.UUID, body: CancelIn, planner: PlannerDep, principal: Writer
+    request: Request,
+    hearing_id: uuid.UUID,
+    body: CancelIn,
+    planner: PlannerDep,
+    principal: Writer,
 ) -> HearingOut:
     """Cancel with a reason (`hearing.cancelled`); the hearing is kept."""
     command = CancelHearing(hearing_id, body.reason, cleared=cleared(principal))
-    return HearingOut.model_validate(await hearings.cancel_hearing(command, planner.uow()))
+    hearing = HearingOut.model_validate(await hearings.cancel_hearing(command, planner.uow()))
+    return audit(request, principal, hearing)
 
 
 @router.post("/{hearing_id}/held", response_model=HearingOut, responses=ERRORS)
 async def mark_held(
-    hearing_id: uuid.UUID, body: HeldIn, planner: PlannerDep, principal: Writer
+    request: Request,
+    hearing_id: uuid.UUID,
+    body: HeldIn,
+    planner: PlannerDep,
+    principal: Writer,
 ) -> HearingOut:
     """Record that the hearing took place (`hearing.held`); a cancelled one cannot be."""
     command = MarkHearingHeld(hearing_id, body.held_at, body.summary, cleared=cleared(principal))
-    return HearingOut.model_validate(await hearings.mark_hearing_held(command, planner.uow()))
+    hearing = HearingOut.model_validate(await hearings.mark_hearing_held(command, planner.uow()))
+    return audit(request, principal, hearing)

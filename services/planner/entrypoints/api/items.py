@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 
+from services.planner.entrypoints.api.access_audit import audit
 from services.planner.entrypoints.api.dependencies import (
     PageDep,
     PlannerDep,
@@ -48,6 +49,7 @@ async def create_item(body: ItemIn, planner: PlannerDep, _: Writer) -> ItemOut:
 
 @router.get("", response_model=list[ItemOut])
 async def list_items(
+    request: Request,
     planner: PlannerDep,
     principal: Reader,
     page: PageDep,
@@ -66,29 +68,36 @@ async def list_items(
         include_restricted=cleared(principal),
     )
     found = await queries.list_items(planner.uow(), where, page)
-    return [ItemOut.model_validate(item) for item in found]
+    return audit(request, principal, [ItemOut.model_validate(item) for item in found])
 
 
 @router.get("/{item_id}", response_model=ItemDetailOut, responses=ERRORS)
-async def get_item(item_id: uuid.UUID, planner: PlannerDep, principal: Reader) -> ItemDetailOut:
+async def get_item(
+    request: Request, item_id: uuid.UUID, planner: PlannerDep, principal: Reader
+) -> ItemDetailOut:
     """The item with its hearings and meetings."""
     detail = await queries.item_detail(planner.uow(), item_id, cleared=cleared(principal))
-    return ItemDetailOut.model_validate(
+    shown = ItemDetailOut.model_validate(
         {
             **ItemOut.model_validate(detail.item).model_dump(),
             "hearings": detail.hearings,
             "meetings": detail.meetings,
         }
     )
+    return audit(request, principal, shown)
 
 
 @router.patch("/{item_id}", response_model=ItemOut, responses=ERRORS)
 async def update_item(
-    item_id: uuid.UUID, body: ItemPatch, planner: PlannerDep, principal: Writer
+    request: Request, item_id: uuid.UUID, body: ItemPatch, planner: PlannerDep, principal: Writer
 ) -> ItemOut:
-    """Change text, counterparts, owners, period, classification or tags (`item.updated`)."""
+    """Change text, counterparts, owners, period, classification or tags (`item.updated`).
+
+    Reclassifying an item reclassifies its hearings and meetings (the classification rule).
+    """
     command = UpdateItem(item_id, body.changes(), cleared=cleared(principal))
-    return ItemOut.model_validate(await items.update_item(command, planner.uow()))
+    item = ItemOut.model_validate(await items.update_item(command, planner.uow()))
+    return audit(request, principal, item)
 
 
 @router.post(
@@ -97,11 +106,16 @@ async def update_item(
     responses={**ERRORS, 409: {"description": "Transition not allowed from the current status"}},
 )
 async def change_status(
-    item_id: uuid.UUID, body: StatusChangeIn, planner: PlannerDep, principal: Writer
+    request: Request,
+    item_id: uuid.UUID,
+    body: StatusChangeIn,
+    planner: PlannerDep,
+    principal: Writer,
 ) -> ItemOut:
     """planned → in_progress → completed, or deferred / cancelled (`item.status_changed`)."""
     command = ChangeItemStatus(item_id, body.status, body.reason, cleared=cleared(principal))
-    return ItemOut.model_validate(await items.change_item_status(command, planner.uow()))
+    item = ItemOut.model_validate(await items.change_item_status(command, planner.uow()))
+    return audit(request, principal, item)
 
 
 @router.post(
@@ -115,8 +129,9 @@ async def change_status(
     },
 )
 async def schedule_hearing(
-    item_id: uuid.UUID, body: HearingIn, planner: PlannerDep, principal: Writer
+    request: Request, item_id: uuid.UUID, body: HearingIn, planner: PlannerDep, principal: Writer
 ) -> HearingOut:
     """Schedule a hearing of the item (`hearing.scheduled`)."""
     command = ScheduleHearing(item_id=item_id, **dict(body), cleared=cleared(principal))
-    return HearingOut.model_validate(await hearings.schedule_hearing(command, planner.uow()))
+    hearing = HearingOut.model_validate(await hearings.schedule_hearing(command, planner.uow()))
+    return audit(request, principal, hearing)

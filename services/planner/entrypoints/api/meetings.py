@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
+from services.planner.entrypoints.api.access_audit import audit
 from services.planner.entrypoints.api.dependencies import (
     PageDep,
     PlannerDep,
@@ -28,15 +29,21 @@ router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
     response_model=MeetingOut,
     responses={422: {"description": "Unknown organisation"}, 404: {"description": "No item"}},
 )
-async def record_meeting(body: MeetingIn, planner: PlannerDep, principal: Writer) -> MeetingOut:
-    """Record a meeting (`meeting.held`); it is linked to its item and moves it in progress."""
+async def record_meeting(
+    request: Request, body: MeetingIn, planner: PlannerDep, principal: Writer
+) -> MeetingOut:
+    """Record a meeting (`meeting.held`); it is linked to its item and moves it in progress.
+
+    Its classification is at least its item's, whatever the body says.
+    """
     command = RecordMeeting(**dict(body), cleared=cleared(principal))
     meeting = await meetings.record_meeting(command, planner.uow(), source=planner.source)
-    return MeetingOut.model_validate(meeting)
+    return audit(request, principal, MeetingOut.model_validate(meeting))
 
 
 @router.get("", response_model=list[MeetingOut])
 async def list_meetings(
+    request: Request,
     planner: PlannerDep,
     principal: Reader,
     page: PageDep,
@@ -55,10 +62,12 @@ async def list_meetings(
         include_restricted=cleared(principal),
     )
     found = await queries.list_meetings(planner.uow(), where, page)
-    return [MeetingOut.model_validate(meeting) for meeting in found]
+    return audit(request, principal, [MeetingOut.model_validate(meeting) for meeting in found])
 
 
 @router.get("/{meeting_id}", response_model=MeetingOut, responses={404: {"description": "None"}})
-async def get_meeting(meeting_id: uuid.UUID, planner: PlannerDep, principal: Reader) -> MeetingOut:
+async def get_meeting(
+    request: Request, meeting_id: uuid.UUID, planner: PlannerDep, principal: Reader
+) -> MeetingOut:
     meeting = await queries.get_meeting(planner.uow(), meeting_id, cleared=cleared(principal))
-    return MeetingOut.model_validate(meeting)
+    return audit(request, principal, MeetingOut.model_validate(meeting))

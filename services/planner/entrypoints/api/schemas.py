@@ -301,7 +301,10 @@ class MeetingOut(Out):
     summary: dict[str, str]
     outcomes: list[dict[str, str]]
     reported_by: str | None
-    classification: str
+    classification: str = Field(description="At least as restricted as its item.")
+    unlinked_reason: str | None = Field(
+        description="Why a reported meeting is not linked to the item its report names."
+    )
 
 
 class ItemDetailOut(ItemOut):

@@ -1,16 +1,16 @@
 """archive search document can be re-indexed: the log refuses every change but a new search document
 
 The search document of each logged event (``archive.events.search``) now holds the other
-forms of its words (Azerbaijani stems; English and Russian stems weigh C and D, the words
-as written A and B). Events archived before this revision keep their old document until
-``workplan archive rebuild`` re-indexes the log (in batches, while the archive runs) and
-rebuilds the read models from it; search works meanwhile, finding fewer word forms in the
-older events. For that the append-only rule is narrowed: an UPDATE that changes nothing
-but ``search`` (a derived index, not the record) is allowed; every other UPDATE, DELETE
-and TRUNCATE is still refused.
+forms of its words too (Azerbaijani stems; English and Russian stems), marked ``~`` apart
+from the words as written. Events archived before this revision keep their old document
+until ``workplan archive rebuild`` re-indexes the log (in batches, while the archive runs)
+and rebuilds the read models from it; search works meanwhile, finding fewer word forms in
+the older events. For that the append-only rule is narrowed: an UPDATE that changes nothing
+but ``search`` (a derived index, not the record) is allowed; every other UPDATE, DELETE and
+TRUNCATE is still refused.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003_search_document
+Revises: 0002_classification_rule
 Create Date: 2026-12-01 17:40:00.000000
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0002"
-down_revision: str | None = "0001"
+revision: str = "0003_search_document"
+down_revision: str | None = "0002_classification_rule"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
