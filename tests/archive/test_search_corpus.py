@@ -145,3 +145,11 @@ async def test_many_newer_stemmed_matches_do_not_crowd_out_older_exact_ones(
             found = await search(client, q="xocali", kind=kind, limit=5)
             assert [row["match"] for row in found] == ["exact"] * 3 + ["stemmed"] * 2
             assert {row["title"]["az"] for row in found[:3]} == {"Xocalı"}
+
+
+async def test_the_openapi_document_describes_search_as_you_type(corpus_client):
+    spec = (await corpus_client.get("/openapi.json")).json()
+    for path in ("/api/v1/search", "/api/v1/events"):
+        [prefix] = [p for p in spec["paths"][path]["get"]["parameters"] if p["name"] == "prefix"]
+        assert prefix["schema"]["type"] == "boolean"
+        assert "at least 3 letters" in prefix["description"]
