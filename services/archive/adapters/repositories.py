@@ -46,6 +46,9 @@ STATE_COLUMNS = (
     f"v.updated_at, v.last_event_type, v.state, {restricted('v')} AS restricted"
 )
 
+RANKED_STATE_COLUMNS = STATE_COLUMNS.replace("v.state,", "v.state::text AS state_json,")
+"""Ranked candidates leave the state as JSON text: only the few returned are decoded."""
+
 
 class SqlArchiveQueries:
     def __init__(self, engine: AsyncEngine) -> None:
@@ -144,7 +147,7 @@ class SqlArchiveQueries:
         )
         sql = (
             f"SELECT c.*, {TIER} AS tier, ts_rank(c.search, CAST(:broad AS tsquery)) AS rank "
-            f"FROM (SELECT '{kind}' AS kind, {STATE_COLUMNS}, v.search "
+            f"FROM (SELECT '{kind}' AS kind, {RANKED_STATE_COLUMNS}, v.search "
             f"FROM ({source}) v WHERE {' AND '.join(conditions)} "
             "ORDER BY v.updated_at DESC LIMIT :limit) c"
         )

@@ -114,7 +114,8 @@ class ArchiveQueries(Protocol):
         strength: Match,
         candidates: int,
     ) -> list[Row]:
-        """As :meth:`ranked_events`, of the most recently changed items, hearings or meetings."""
+        """As :meth:`ranked_events`, of the most recently changed items, hearings or meetings;
+        their state as JSON text, ``state_json``."""
 
     async def timeline(
         self, item_id: uuid.UUID, viewer: Viewer, as_of: datetime | None

@@ -146,6 +146,8 @@ async def search(
     for row in best:
         if row["kind"] == "event":
             row["state"] = json.loads(row["envelope"]).get("data")
+        else:
+            row["state"] = json.loads(row.pop("state_json"))
         row["match"] = MATCHES[row["tier"]]
         row["snippet"] = snippet(texts_of(row.get("state")), query.highlight)
     return best
