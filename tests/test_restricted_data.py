@@ -396,6 +396,30 @@ async def _probe_archive(http: httpx.AsyncClient, settings: Any, data: DataSet) 
     assert [event["event"]["data"]["meeting_id"] for event in bare.json()] == ["ext-3"]
     refused = await http.get("/api/v1/access-log", headers=reader)
     assert refused.status_code == 403
+    found += await _probe_calendar_feeds(http, settings, data)
+    return found
+
+
+async def _probe_calendar_feeds(http: httpx.AsyncClient, settings: Any, data: DataSet) -> list[str]:
+    """A calendar feed address (no header needed) shows what its owner may see: an
+    uncleared owner's never a restricted hearing; following a restricted item answers as
+    following one that does not exist."""
+    found: list[str] = []
+    owner = token(settings, "uncleared-feed-owner", "archive:read")
+    made = await http.post("/api/v1/feeds", json={"name": "Mine"}, headers=owner)
+    assert made.status_code == 201, made.text
+    feed = await http.get(httpx.URL(made.json()["url"]).path)
+    assert feed.status_code == 200, feed.text
+    assert "BEGIN:VEVENT" in feed.text  # the public and internal hearings are there
+    found += [f"calendar feed: {secret}" for secret in leaks(feed, data.secrets)]
+    missing = str(uuid.uuid4())
+    hidden = await http.post("/api/v1/feeds", json={"items": [data.ids["R"]]}, headers=owner)
+    unknown = await http.post("/api/v1/feeds", json={"items": [missing]}, headers=owner)
+    if (hidden.status_code, hidden.text.replace(data.ids["R"], "?")) != (
+        unknown.status_code,
+        unknown.text.replace(missing, "?"),
+    ):
+        found.append(f"calendar feed of a restricted item: {hidden.status_code} {hidden.text}")
     return found
 
 
@@ -578,6 +602,10 @@ async def _check_cleared_reads_are_logged(
         assert answer.status_code == 200, (url, answer.text)
         shown = answer.text.lower()
         assert any(secret.lower() in shown for secret in (*SECRET_TEXT, *data.secret_ids)), url
+    made = await archive_http.post("/api/v1/feeds", json={"name": "Cleared"}, headers=analyst)
+    assert made.status_code == 201, made.text
+    feed = await archive_http.get(httpx.URL(made.json()["url"]).path)
+    assert "RSTRCHARLIE" in feed.text  # the cleared owner's feed has the restricted hearing
     auditor = token(archive_config, "auditor", "archive:audit")
     entries = (
         await archive_http.get("/api/v1/access-log?principal=cleared-analyst", headers=auditor)
@@ -589,6 +617,14 @@ async def _check_cleared_reads_are_logged(
     for url, subjects in expected.items():
         path = url.split("?", 1)[0]
         assert subjects <= by_path.get(path, set()), (url, by_path.get(path))
+    reader = f"feed {made.json()['id']} of cleared-analyst"  # a feed reads as its owner's
+    feed_reads = (
+        await archive_http.get("/api/v1/access-log", params={"principal": reader}, headers=auditor)
+    ).json()
+    assert feed_reads, "the feed's read of restricted data is not logged"
+    assert f"hearing/{ids['Rh']}" in feed_reads[0]["subjects"]
+    secret_token = httpx.URL(made.json()["url"]).path.rsplit("/", 1)[-1].removesuffix(".ics")
+    assert secret_token not in json.dumps(feed_reads)  # the address is logged, not its token
     assert not any(subject.startswith("state/") for s in by_path.values() for subject in s)
     nobody = await archive_http.get(
         "/api/v1/access-log?principal=uncleared-analyst", headers=auditor
@@ -618,7 +654,19 @@ async def _wait_until_quiet(
         done = reported < 4 or hearings.json().get("status") == "rescheduled"
         return len(answer.json()) >= reported and done
 
+    async def planner_events_notified() -> bool:
+        """Every event the planner committed has reached the notifier (its inbox)."""
+        async with notifier.engine.connect() as connection:
+            missing = await connection.scalar(
+                text(
+                    "SELECT count(*) FROM planner.outbox o WHERE NOT EXISTS ("
+                    "SELECT 1 FROM notifier.inbox i WHERE i.event_id = o.event_id)"
+                )
+            )
+        return missing == 0
+
     await eventually(archived, timeout=30)
+    await eventually(planner_events_notified, timeout=30)
     await settled(notifier, 1, timeout=30)
 
 

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.archive.adapters.access_log import SqlAccessLog
-from services.archive.adapters.batching import EventBatcher
+from services.archive.adapters.feed_store import SqlFeedStore
 from services.archive.adapters.log_writer import SqlArchiveWriter
 from services.archive.adapters.repositories import SqlArchiveQueries
 from services.archive.domain.records import ArchivedEvent
 from services.archive.handlers.ingest import archive_batch
 from services.archive.settings import ArchiveSettings
 from shared.db.engine import asyncpg_dsn, create_engine
+from shared.db.group_commit import GroupCommit
 from shared.messaging.dead_letters import DeadLetterSender
 from shared.messaging.outcome import Outcome
 from shared.messaging.publisher import ConfirmingPublisher
@@ -34,9 +35,10 @@ class Archive:
     policy: PublisherPolicy
     dead_letters: DeadLetterSender
     writer: SqlArchiveWriter
-    batcher: EventBatcher
+    batcher: GroupCommit[ArchivedEvent, Outcome]
     queries: SqlArchiveQueries
     access_log: SqlAccessLog
+    feeds: SqlFeedStore
 
 
 def bootstrap(settings: ArchiveSettings) -> Archive:
@@ -63,12 +65,14 @@ def bootstrap(settings: ArchiveSettings) -> Archive:
         policy=configured_policy(settings),
         dead_letters=DeadLetterSender(publisher, topology, SERVICE),
         writer=writer,
-        batcher=EventBatcher(
+        batcher=GroupCommit(
             write,
+            name="archive",
             max_size=settings.archive_batch_size,
             max_wait=settings.archive_batch_wait,
             concurrency=settings.archive_ingest_pool_size,
         ),
         queries=SqlArchiveQueries(engine),
         access_log=SqlAccessLog(engine),
+        feeds=SqlFeedStore(engine),
     )

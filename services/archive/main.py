@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import FastAPI
-from faststream.rabbit import RabbitBroker
-from faststream.specification import AsyncAPI
 from prometheus_client import CollectorRegistry
 
 from services.archive.bootstrap import BINDING, SERVICE, bootstrap
@@ -13,6 +13,7 @@ from services.archive.entrypoints.api import (
     calendar,
     errors,
     events,
+    feeds,
     organizations,
     reports,
     search,
@@ -23,6 +24,9 @@ from services.archive.settings import ArchiveSettings
 from shared.messaging.topology import consumer_queue, events_exchange
 from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
+
+if TYPE_CHECKING:  # FastStream only describes this service's queue; it runs none of it
+    from faststream.specification import AsyncAPI
 
 VERSION = "0.1.0"
 DESCRIPTION = """
@@ -65,6 +69,7 @@ def create_app(settings: ArchiveSettings | None = None) -> FastAPI:
             states.router,
             organizations.router,
             calendar.router,
+            feeds.router,
             reports.router,
             access_log.router,
         ],
@@ -75,7 +80,11 @@ def create_app(settings: ArchiveSettings | None = None) -> FastAPI:
             {"name": "hearings", "description": "Hearings, now or as of a moment"},
             {"name": "meetings", "description": "Meetings, now or as of a moment"},
             {"name": "organizations", "description": "Activity per counterpart"},
-            {"name": "calendar", "description": "iCalendar feed"},
+            {
+                "name": "calendar",
+                "description": "iCalendar feeds: with a bearer token, or by a secret feed "
+                "address that calendar programs subscribe to",
+            },
             {"name": "reports", "description": "Progress of a work plan"},
             {"name": "audit", "description": "Who read restricted data (`archive:audit`)"},
             {"name": "operations", "description": "Health, readiness, metrics"},
@@ -92,6 +101,9 @@ def asyncapi(settings: ArchiveSettings | None = None) -> AsyncAPI:
     The archive consumes with aio-pika directly (see ``entrypoints/consumers.py``); this
     describes that queue and binding through FastStream's document model. It never runs.
     """
+    from faststream.rabbit import RabbitBroker  # noqa: PLC0415
+    from faststream.specification import AsyncAPI  # noqa: PLC0415
+
     archive = bootstrap(settings or ArchiveSettings())
     broker = RabbitBroker(description="Events of the Workplan system (CloudEvents 1.0).")
     broker.subscriber(

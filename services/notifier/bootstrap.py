@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from services.notifier.adapters.delivery_queue import SqlDeliveryQueue
 from services.notifier.adapters.mail_renderer import JinjaNoticeRenderer
+from services.notifier.adapters.mail_server_watch import MailServerWatch
 from services.notifier.adapters.orm import start_mappers
 from services.notifier.adapters.retention import NotifierRetention
 from services.notifier.adapters.smtp_mailer import SmtpMailer
@@ -50,13 +51,15 @@ class Notifier:
     notice_settings: NoticeSettings
     retention: NotifierRetention
     wake_up: DeliveryWakeUp
+    mail_watch: MailServerWatch
     clock: Callable[[], datetime] = utc_now
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory)
 
-    def mailer(self) -> SmtpMailer:
-        """A fresh SMTP connection pool (each delivery worker owns one)."""
+    def mailer(self, connections: int | None = None) -> SmtpMailer:
+        """A fresh SMTP connection pool (each delivery worker owns one); every pool tells
+        the one :class:`MailServerWatch` whether the server answers."""
         settings = self.settings
         return SmtpMailer(
             host=settings.smtp_host,
@@ -69,7 +72,8 @@ class Notifier:
             starttls=settings.smtp_starttls,
             tls=settings.smtp_tls,
             timeout=settings.smtp_timeout,
-            connections=settings.smtp_connections,
+            connections=connections or settings.smtp_connections,
+            watch=self.mail_watch,
         )
 
     def webhooks(self) -> HttpWebhookSender:
@@ -120,4 +124,5 @@ def bootstrap(settings: NotifierSettings) -> Notifier:
         wake_up=DeliveryWakeUp(
             asyncpg_dsn(database_url), retry_seconds=settings.delivery_poll_interval
         ),
+        mail_watch=MailServerWatch(f"{settings.smtp_host}:{settings.smtp_port}"),
     )

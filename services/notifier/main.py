@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import FastAPI
-from faststream.rabbit import RabbitBroker
-from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
-from faststream.specification import AsyncAPI
 from prometheus_client import CollectorRegistry
 
 from services.notifier.bootstrap import BINDING, SERVICE, Notifier, bootstrap
@@ -17,11 +16,16 @@ from services.notifier.entrypoints.api import (
     subscriptions,
     unsubscribe,
 )
-from services.notifier.entrypoints.consumers import build_consumer_router
-from services.notifier.entrypoints.workers import DeliveryWorker, DigestWorker
+from services.notifier.entrypoints.consumers import NotifierConsumer
+from services.notifier.entrypoints.workers import DeliveryWorker, DigestWorker, MailServerCheck
 from services.notifier.settings import NotifierSettings
+from shared.messaging.topology import consumer_queue, events_exchange
+from shared.runtime.probes import Probe
 from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
+
+if TYPE_CHECKING:  # FastStream only describes this service's queue; it runs none of it
+    from faststream.specification import AsyncAPI
 
 VERSION = "0.1.0"
 DESCRIPTION = """
@@ -35,22 +39,14 @@ deliveries with a `notifier:admin` token. A recipient reads their own inbox with
 """
 
 
-def create_broker(notifier: Notifier, metrics: CollectorRegistry) -> RabbitBroker:
-    settings = notifier.settings
-    broker = RabbitBroker(
-        settings.amqp_url.get_secret_value(),
-        graceful_timeout=settings.graceful_timeout,
-        app_id=SERVICE,
-        middlewares=[RabbitPrometheusMiddleware(registry=metrics, app_name=SERVICE)],
-        description="Events of the Workplan system (CloudEvents 1.0).",
-    )
-    broker.include_router(build_consumer_router(notifier))
-    return broker
-
-
 def create_app(settings: NotifierSettings | None = None) -> FastAPI:
     notifier = bootstrap(settings or NotifierSettings())
     metrics = CollectorRegistry(auto_describe=True)
+    consumer = NotifierConsumer(notifier)
+
+    async def consumer_ready() -> str | None:
+        return consumer.problem()
+
     parts = ServiceParts(
         name=SERVICE,
         settings=notifier.settings,
@@ -58,13 +54,16 @@ def create_app(settings: NotifierSettings | None = None) -> FastAPI:
         publisher=notifier.publisher,
         topology=notifier.topology,
         metrics=metrics,
-        broker=create_broker(notifier, metrics),
         bindings=[BINDING],
         workers=[
+            consumer.run,
             DeliveryWorker(notifier).run,
             DigestWorker(notifier).run,
+            MailServerCheck(notifier).run,
             notifier.retention.run,
         ],
+        probes=[consumer_ready],
+        advisories=[mail_channel(notifier)],
     )
     app = create_service_app(
         parts,
@@ -97,10 +96,45 @@ def create_app(settings: NotifierSettings | None = None) -> FastAPI:
     return app
 
 
+def mail_channel(notifier: Notifier) -> Probe:
+    """``/readyz`` shows the mail channel degraded while the mail server cannot be reached;
+    the notifier stays ready: it keeps consuming and queueing, and mail is retried."""
+
+    async def probe() -> str | None:
+        return notifier.mail_watch.problem()
+
+    return probe
+
+
 def asyncapi(settings: NotifierSettings | None = None) -> AsyncAPI:
-    """The AsyncAPI document of the notifier's consumer (generated from the code)."""
+    """The AsyncAPI document of the notifier's consumer (generated from the code).
+
+    The notifier consumes with aio-pika directly (see ``entrypoints/consumers.py``); this
+    describes that queue and binding through FastStream's document model. It never runs.
+    """
+    from faststream.rabbit import RabbitBroker  # noqa: PLC0415
+    from faststream.specification import AsyncAPI  # noqa: PLC0415
+
     notifier = bootstrap(settings or NotifierSettings())
-    broker = create_broker(notifier, CollectorRegistry())
+    broker = RabbitBroker(
+        notifier.settings.amqp_url.get_secret_value(),
+        description="Events of the Workplan system (CloudEvents 1.0).",
+    )
+
+    @broker.subscriber(
+        consumer_queue(notifier.topology, BINDING),
+        events_exchange(notifier.topology),
+        title="notifier: every event",
+        description=(
+            "Every CloudEvent of the bus (item, hearing and meeting events), structured or "
+            "binary. Each becomes at most one notification per recipient and channel, made "
+            "in the transaction that records the event in the inbox; the message is acked "
+            "after that commit. Refused messages are dead-lettered with the reason."
+        ),
+    )
+    async def on_event(body: bytes) -> None:  # pragma: no cover - documents the payload
+        del body
+
     return AsyncAPI(
         broker,
         title="Workplan notifier",

@@ -34,12 +34,31 @@ class NotifierSettings(WorkplanSettings):
     smtp_connections: int = Field(
         default=4, ge=1, le=64, description="SMTP connections kept open and used in parallel."
     )
+    smtp_check_interval: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds between checks that the mail server answers again, while it does "
+        "not (it is checked once at start).",
+    )
     mail_from: str = Field(
         default="workplan@localhost",
         pattern=r"^[^@\s<>]+@[^@\s<>]+$",
         description="Envelope and header sender address.",
     )
     mail_from_name: str = "Workplan"
+
+    intake_batch_size: int = Field(
+        default=100,
+        ge=1,
+        le=1_000,
+        description="Events notified in one transaction at most (the consumer's group commit).",
+    )
+    intake_batch_wait: float = Field(
+        default=0.005,
+        ge=0,
+        le=1,
+        description="Seconds an event waits for others to share its transaction when idle.",
+    )
 
     webhook_timeout: float = Field(default=10.0, gt=0)
     webhook_concurrency: int = Field(default=16, ge=1, le=256)

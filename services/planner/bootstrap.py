@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -16,7 +20,10 @@ from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.publisher_policy import PublisherPolicy, configured_policy
 from shared.messaging.topology import ConsumerBinding, Topology
+from shared.runtime.own_loop import Worker, on_own_loop
 from shared.settings import PLANNER_SOURCE
+
+log = logging.getLogger(__name__)
 
 SERVICE = "planner"
 BINDING = ConsumerBinding(SERVICE, routing_key="workplan.meeting.#")
@@ -30,7 +37,8 @@ class Planner:
     publisher: ConfirmingPublisher
     topology: Topology
     policy: PublisherPolicy
-    relay: OutboxRelay
+    relay: Worker
+    """The outbox relay, on a thread and event loop of its own (off the API's loop)."""
     dead_letters: DeadLetterSender
     retention: RetentionSweeper
     source: str = PLANNER_SOURCE
@@ -49,6 +57,33 @@ def bootstrap(settings: PlannerSettings) -> Planner:
     publisher = ConfirmingPublisher(
         settings.amqp_url.get_secret_value(), timeout=settings.publish_timeout, app_id=SERVICE
     )
+    return Planner(
+        settings=settings,
+        engine=engine,
+        session_factory=create_session_factory(engine),
+        publisher=publisher,
+        topology=topology,
+        policy=configured_policy(settings),
+        relay=on_own_loop(f"{SERVICE}-outbox-relay", lambda: _relay(settings, topology)),
+        dead_letters=DeadLetterSender(publisher, topology, SERVICE),
+        retention=RetentionSweeper(
+            engine,
+            SCHEMA,
+            outbox_days=settings.outbox_retention_days,
+            inbox_days=settings.inbox_retention_days,
+        ),
+    )
+
+
+def _relay(
+    settings: PlannerSettings, topology: Topology
+) -> tuple[Worker, Callable[[], Awaitable[None]]]:
+    """The relay with an engine (two connections) and a publisher of its own loop."""
+    database_url = settings.database_url.get_secret_value()
+    engine = create_engine(database_url, application_name=f"{SERVICE}-relay", pool_size=1)
+    publisher = ConfirmingPublisher(
+        settings.amqp_url.get_secret_value(), timeout=settings.publish_timeout, app_id=SERVICE
+    )
     relay = OutboxRelay(
         engine=engine,
         table=outbox,
@@ -59,19 +94,21 @@ def bootstrap(settings: PlannerSettings) -> Planner:
         batch_size=settings.relay_batch_size,
         poll_interval=settings.relay_poll_interval,
     )
-    return Planner(
-        settings=settings,
-        engine=engine,
-        session_factory=create_session_factory(engine),
-        publisher=publisher,
-        topology=topology,
-        policy=configured_policy(settings),
-        relay=relay,
-        dead_letters=DeadLetterSender(publisher, topology, SERVICE),
-        retention=RetentionSweeper(
-            engine,
-            SCHEMA,
-            outbox_days=settings.outbox_retention_days,
-            inbox_days=settings.inbox_retention_days,
-        ),
-    )
+
+    async def run(stop: asyncio.Event) -> None:
+        while not stop.is_set():  # the broker may not be up yet: the relay waits for it
+            try:
+                await publisher.connect()
+                break
+            except Exception:  # logged, tried again
+                log.warning("the relay cannot reach the broker yet; retrying", exc_info=True)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(1.0):
+                        await stop.wait()
+        await relay.run(stop)
+
+    async def close() -> None:
+        await publisher.close()
+        await engine.dispose()
+
+    return run, close

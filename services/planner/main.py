@@ -11,7 +11,15 @@ from faststream.specification import AsyncAPI
 from prometheus_client import CollectorRegistry
 
 from services.planner.bootstrap import BINDING, SERVICE, Planner, bootstrap
-from services.planner.entrypoints.api import errors, hearings, items, meetings, organizations
+from services.planner.entrypoints.api import (
+    errors,
+    hearings,
+    items,
+    meetings,
+    organizations,
+    sessions,
+    work_plans,
+)
 from services.planner.entrypoints.consumers import build_consumer_router
 from services.planner.settings import PlannerSettings
 from shared.contract import EVENT_TYPES
@@ -19,6 +27,7 @@ from shared.contract.amqp_binding import STRUCTURED_CONTENT_TYPE
 from shared.contract.documents import typed_envelope
 from shared.messaging.publisher_policy import PLANNER_TYPES
 from shared.messaging.topology import events_exchange
+from shared.runtime.logs import PER_MESSAGE_LEVEL, broker_logger
 from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
 
@@ -38,6 +47,8 @@ def create_broker(planner: Planner, metrics: CollectorRegistry) -> RabbitBroker:
         settings.amqp_url.get_secret_value(),
         graceful_timeout=settings.graceful_timeout,
         app_id=SERVICE,
+        logger=broker_logger(SERVICE),
+        log_level=PER_MESSAGE_LEVEL,
         middlewares=[RabbitPrometheusMiddleware(registry=metrics, app_name=SERVICE)],
         description="Events of the Workplan system (CloudEvents 1.0).",
     )
@@ -57,19 +68,27 @@ def create_app(settings: PlannerSettings | None = None) -> FastAPI:
         metrics=metrics,
         broker=create_broker(planner, metrics),
         bindings=[BINDING],
-        workers=[planner.relay.run, planner.retention.run],
+        workers=[planner.relay, planner.retention.run],
     )
     app = create_service_app(
         parts,
         title="Workplan planner",
         description=DESCRIPTION,
         version=VERSION,
-        routers=[items.router, hearings.router, meetings.router, organizations.router],
+        routers=[
+            items.router,
+            hearings.router,
+            meetings.router,
+            organizations.router,
+            sessions.router,
+            work_plans.router,
+        ],
         openapi_tags=[
             {"name": "items", "description": "Work-plan items and their status"},
             {"name": "hearings", "description": "Hearings: schedule, reschedule, cancel, hold"},
             {"name": "meetings", "description": "Meetings with counterpart organisations"},
             {"name": "organizations", "description": "Counterpart organisations"},
+            {"name": "sessions", "description": "Committees' sessions and their time zones"},
             {"name": "operations", "description": "Health, readiness, metrics"},
         ],
     )

@@ -33,8 +33,10 @@ async def current_principal(
     except InvalidToken as exc:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            f"invalid bearer token: {exc}",
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            str(exc),
+            headers={
+                "WWW-Authenticate": f'Bearer error="invalid_token", error_description="{exc}"'
+            },
         ) from exc
 
 

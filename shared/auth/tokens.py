@@ -24,6 +24,7 @@ SCOPES = {
     "archive:read": "query the archive",
     "archive:restricted": "see restricted items and their events in the archive",
     "archive:audit": "read the archive's access log (who read restricted data)",
+    "archive:admin": "manage everyone's calendar feeds (e.g. make one for a shared mailbox)",
     "notifier:read": "read one's own notification inbox",
     "notifier:admin": "manage recipients, subscriptions, webhooks and deliveries",
     "notifier:restricted": "see deliveries of restricted notices in the delivery log",
@@ -31,7 +32,51 @@ SCOPES = {
 
 
 class InvalidToken(Exception):
-    """The bearer token is missing, malformed, expired or not signed by a trusted key."""
+    """The bearer token is malformed, expired, of another issuer or not signed by a trusted
+    key. ``str()`` is a sentence for the caller; the decoder's own words never reach it."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        """``malformed``, ``expired``, ``not_yet_valid``, ``issuer``, ``audience``,
+        ``signature``, ``algorithm`` or ``unknown_key``."""
+
+
+_REFUSALS: tuple[tuple[type[jwt.PyJWTError], str, str], ...] = (
+    (jwt.ExpiredSignatureError, "expired", "the bearer token has expired; mint a new one"),
+    (
+        jwt.ImmatureSignatureError,
+        "not_yet_valid",
+        "the bearer token is not valid yet (check the clocks)",
+    ),
+    (jwt.InvalidIssuerError, "issuer", "the bearer token is of another issuer"),
+    (jwt.InvalidAudienceError, "audience", "the bearer token is meant for another audience"),
+    (
+        jwt.InvalidSignatureError,
+        "signature",
+        "the bearer token is not signed by a key this service trusts",
+    ),
+    (jwt.InvalidAlgorithmError, "algorithm", "the bearer token's algorithm is not accepted"),
+    (
+        jwt.PyJWKClientError,
+        "unknown_key",
+        "the bearer token's signing key is not among the issuer's keys",
+    ),
+    (
+        jwt.MissingRequiredClaimError,
+        "malformed",
+        "the bearer token is malformed: it lacks a required claim (exp, sub)",
+    ),
+)
+MALFORMED = "the bearer token is malformed: not a JSON Web Token this service can read"
+
+
+def refusal(exc: jwt.PyJWTError) -> InvalidToken:
+    """Why a token was refused, in words for the caller (never the decoder's own message)."""
+    for kind, reason, message in _REFUSALS:
+        if isinstance(exc, kind):
+            return InvalidToken(reason, message)
+    return InvalidToken("malformed", MALFORMED)
 
 
 @dataclass(frozen=True)
@@ -100,9 +145,9 @@ class TokenVerifier:
                     options={"require": ["exp", "sub"]},
                 )
             else:
-                raise InvalidToken(f"token algorithm {algorithm!r} is not accepted")
+                raise InvalidToken("algorithm", "the bearer token's algorithm is not accepted")
         except jwt.PyJWTError as exc:
-            raise InvalidToken(str(exc)) from exc
+            raise refusal(exc) from exc
         scope = claims.get("scope", "")
         scopes = scope.split() if isinstance(scope, str) else []
         return Principal(subject=str(claims["sub"]), scopes=frozenset(scopes))

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 NO_NUL = r"^[^\x00]*$"
@@ -30,14 +39,54 @@ LocalizedText = Annotated[
 """Text in one or more languages, keyed by language tag: ``{"az": "...", "en": "..."}``."""
 
 
-def _plausible(moment: datetime) -> datetime:
+def _plausible(moment: date) -> Any:
     if not 1900 <= moment.year <= 2200:
         raise ValueError("must lie between the years 1900 and 2200")
     return moment
 
 
-Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
+def _written(shape: str, example: str) -> Any:
+    """Refuse a time given as a number (read as seconds since 1970 otherwise): it must be
+    RFC 3339 text, like the contract says."""
+    pattern = re.compile(shape)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, date):  # built in Python, not parsed
+            return value
+        if not isinstance(value, str) or not pattern.match(value):
+            raise ValueError(f"must be written as RFC 3339 text, e.g. {example}")
+        return value
+
+    return BeforeValidator(check)
+
+
+PLAUSIBLE_YEAR = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-"
+"""The JSON Schema's word for the years 1900-2200, at the start of a date or a time."""
+
+OFFSET = re.compile(r"([Zz]|[+-]\d{2}(:?\d{2})?)$")
+
+
+def _with_offset(value: Any) -> Any:
+    if isinstance(value, str) and not OFFSET.search(value):
+        raise ValueError(
+            "needs its UTC offset (a time without a timezone is ambiguous), "
+            "e.g. 2026-03-12T11:00:00+04:00 or 2026-03-12T07:00:00Z"
+        )
+    return value
+
+
+Moment = Annotated[
+    AwareDatetime,
+    Field(json_schema_extra={"pattern": PLAUSIBLE_YEAR}),
+    BeforeValidator(_with_offset),
+    _written(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", "2026-03-12T11:00:00+04:00"),
+    AfterValidator(_plausible),
+]
 """A point in time with its UTC offset, within years a parliament plans for."""
+PLAUSIBLE_YEARS = Field(json_schema_extra={"pattern": PLAUSIBLE_YEAR})
+DAY_AS_TEXT = _written(r"^\d{4}-\d{2}-\d{2}$", "2026-03-12")
+Day = Annotated[date, PLAUSIBLE_YEARS, DAY_AS_TEXT, AfterValidator(_plausible)]
+"""A calendar day (YYYY-MM-DD), within years a parliament plans for."""
 
 Classification = Literal["public", "internal", "restricted"]
 ItemStatus = Literal["planned", "in_progress", "completed", "deferred", "cancelled"]

@@ -6,6 +6,8 @@ its key already there, and the consumer skips the effect.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import Column, DateTime, MetaData, PrimaryKeyConstraint, Table, Text, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,3 +43,19 @@ class InboxRecorder:
         )
         result = await session.execute(statement)
         return result.first() is not None
+
+    async def record_many(
+        self, session: AsyncSession, events: Sequence[CloudEvent]
+    ) -> set[tuple[str, str]]:
+        """Record several events in one statement; returns (source, id) of the new ones."""
+        if not events:
+            return set()
+        table = self._table
+        statement = (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=["source", "event_id"])
+            .returning(table.c.source, table.c.event_id)
+        )
+        rows = [{"source": e.source, "event_id": e.id, "type": e.type} for e in events]
+        result = await session.execute(statement, rows)
+        return {(row[0], row[1]) for row in result}

@@ -39,7 +39,13 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("type", Text, nullable=False),
         Column("sequence", BigInteger, nullable=True),
         Column("body", JSONB, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        # when the row was written (just before the commit), not when its transaction began
+        Column(
+            "created_at",
+            DateTime(timezone=True),
+            nullable=False,
+            server_default=func.clock_timestamp(),
+        ),
         Column("published_at", DateTime(timezone=True), nullable=True),
         Column("attempts", Integer, nullable=False, server_default=text("0")),
         Column(

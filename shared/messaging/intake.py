@@ -75,7 +75,10 @@ class EventIntake:
         except InvalidEvent as refused:
             reason, code = refused.reason, refused.code
             log.warning(
-                "message dead-lettered",
+                "dead-lettered message %s: %s [%s]",
+                message.message_id or "(no id)",
+                reason,
+                code,
                 extra={"reason": reason, "code": code, "message_id": message.message_id},
             )
             await self._with_retry(lambda: self._dead_lettered(message, reason, code))

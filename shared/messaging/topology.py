@@ -10,12 +10,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, ExchangeType
-from faststream.rabbit import ExchangeType as FsExchangeType
-from faststream.rabbit import QueueType, RabbitExchange, RabbitQueue
+
+if TYPE_CHECKING:  # FastStream only where a service runs a subscriber or writes AsyncAPI
+    from faststream.rabbit import RabbitExchange, RabbitQueue
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,16 @@ class ConsumerBinding:
 
 
 def events_exchange(topology: Topology) -> RabbitExchange:
+    from faststream.rabbit import ExchangeType as FsExchangeType  # noqa: PLC0415
+    from faststream.rabbit import RabbitExchange  # noqa: PLC0415
+
     """The events exchange as FastStream declares it (same arguments as :func:`declare`)."""
     return RabbitExchange(topology.events_exchange, type=FsExchangeType.TOPIC, durable=True)
 
 
 def consumer_queue(topology: Topology, binding: ConsumerBinding) -> RabbitQueue:
+    from faststream.rabbit import QueueType, RabbitQueue  # noqa: PLC0415
+
     """The service's quorum queue as FastStream declares it (same arguments as :func:`declare`)."""
     return RabbitQueue(
         topology.queue(binding.service),

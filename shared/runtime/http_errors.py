@@ -1,12 +1,12 @@
 """How every service's API answers what it cannot serve: a precise 4xx for bad input,
 503 while the database is out of reach; never a 500 for either.
 
-- Bad input: FastAPI's 422 (each error names the parameter or field), at most 20 errors,
-  each echoing only a bounded, printable part of its input — a lone surrogate, a
-  non-finite number, a deeply nested or huge body would otherwise break or swamp the
-  error response itself. A NUL character is refused in every query parameter (PostgreSQL
-  cannot store or compare it in text). Bodies over ``max_request_bytes`` are a 413
-  (:mod:`shared.runtime.body_limit`).
+- Bad input: FastAPI's 422 (each error names the parameter or field; a body that cannot
+  be parsed at all is a 422 too, not FastAPI's bare 400), at most 20 errors, each echoing
+  only a bounded, printable part of its input — a lone surrogate, a non-finite number, a
+  deeply nested or huge body would otherwise break or swamp the error response itself. A
+  NUL character is refused in every query parameter (PostgreSQL cannot store or compare it
+  in text). Bodies over ``max_request_bytes`` are a 413 (:mod:`shared.runtime.body_limit`).
 - The database refusing a statement or being unreachable (connection refused, reset,
   timed out): 503 with a message saying which. Any other error is a bug: 500, logged.
 """
@@ -20,13 +20,18 @@ import socket
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 log = logging.getLogger(__name__)
 
 UNAVAILABLE = "the database is unavailable; retry later"
+UNPARSABLE_BODY = "There was an error parsing the body"
+"""FastAPI's words for a body it cannot parse."""
 MAX_ERRORS_SHOWN = 20
 ECHO_DEPTH, ECHO_ITEMS, ECHO_CHARACTERS = 3, 10, 200
 """How much of a refused input a 422 echoes: enough to recognise it, never all of it."""
@@ -47,6 +52,7 @@ PROBLEM_SCHEMA = {
 def install(app: FastAPI) -> None:
     _document_422(app)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(HTTPException, _http_exception)
     app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(OSError, _unreachable)
     app.add_exception_handler(TimeoutError, _unreachable)
@@ -117,6 +123,29 @@ async def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
             }
         )
     return JSONResponse({"detail": shown}, 422)
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    """FastAPI's answer, with two corrections: a 405 names in ``Allow`` every method of the
+    path (Starlette names only those of the first route that matched it), and a body that
+    cannot even be parsed (not UTF-8, a broken form) is a 422 like any malformed input."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        allowed = _methods_of(request)
+        return JSONResponse({"detail": exc.detail}, 405, headers={"Allow": ", ".join(allowed)})
+    if exc.status_code != 400 or exc.detail != UNPARSABLE_BODY:
+        return await http_exception_handler(request, exc)
+    error = {"type": "body_unreadable", "loc": ["body"], "msg": "the body cannot be parsed"}
+    return JSONResponse({"detail": [error | {"input": None}]}, 422)
+
+
+def _methods_of(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
 
 
 def _described(error: Any) -> dict[str, Any]:

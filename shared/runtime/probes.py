@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from faststream.rabbit import RabbitBroker
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.messaging.publisher import ConfirmingPublisher
+
+if TYPE_CHECKING:
+    from faststream.rabbit import RabbitBroker
 
 Probe = Callable[[], Awaitable[str | None]]
 """Returns ``None`` when healthy, else what is wrong."""

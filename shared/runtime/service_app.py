@@ -13,12 +13,10 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.responses import JSONResponse
-from faststream.rabbit import RabbitBroker
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_fastapi_instrumentator import Instrumentator
@@ -27,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.auth.tokens import TokenVerifier
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.topology import ConsumerBinding, Topology, declare_with
-from shared.runtime import http_errors
+from shared.runtime import docs_pages, http_errors, openapi_contract
 from shared.runtime.body_limit import BodySizeLimit
 from shared.runtime.probes import (
     Probe,
@@ -37,6 +35,9 @@ from shared.runtime.probes import (
     run_probes,
 )
 from shared.settings import WorkplanSettings
+
+if TYPE_CHECKING:  # only the planner runs FastStream subscribers
+    from faststream.rabbit import RabbitBroker
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,9 @@ class ServiceParts:
     bindings: Sequence[ConsumerBinding] = ()
     workers: Sequence[Worker] = ()
     probes: list[Probe] = field(default_factory=list)
+    advisories: list[Probe] = field(default_factory=list)
+    """Shown by ``/readyz`` as ``degraded`` without making it fail (e.g. the mail server is
+    down: the service should keep consuming)."""
 
 
 def create_service_app(
@@ -75,6 +79,9 @@ def create_service_app(
         version=version,
         lifespan=_lifespan(parts),
         openapi_tags=openapi_tags,
+        servers=openapi_contract.SERVERS,
+        docs_url=None,  # served offline by docs_pages
+        redoc_url=None,
         dependencies=[Depends(http_errors.refuse_nul_in_query)],
     )
     app.state.token_verifier = TokenVerifier(parts.settings)
@@ -82,10 +89,14 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.include_router(_operations_router(parts))
+    docs_pages.install(app, title)
     http_errors.install(app)
+    openapi_contract.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=parts.settings.max_request_bytes)
     Instrumentator(registry=parts.metrics, excluded_handlers=["/metrics"]).instrument(app)
     if parts.settings.otel_enabled:
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor  # noqa: PLC0415
+
         FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     return app
 
@@ -134,13 +145,22 @@ def _operations_router(parts: ServiceParts) -> APIRouter:
     @router.get(
         "/readyz",
         summary="Readiness: database, broker and consumers are up",
+        description="200 when ready; `degraded` lists what works less well but does not stop "
+        "the service (e.g. the mail server cannot be reached).",
         responses={503: {"description": "Not ready; `problems` says why"}},
     )
     async def readyz() -> JSONResponse:
         problems = await run_probes(probes)
+        degraded = await run_probes(parts.advisories)
         if problems:
-            return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503)
-        return JSONResponse({"status": "ready", "service": parts.name})
+            return JSONResponse(
+                {"status": "unavailable", "problems": problems, "degraded": degraded},
+                status_code=503,
+            )
+        answer: dict[str, object] = {"status": "ready", "service": parts.name}
+        if degraded:
+            answer["degraded"] = degraded
+        return JSONResponse(answer)
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics() -> Response:

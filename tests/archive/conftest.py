@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import aio_pika
 import httpx
@@ -17,13 +20,24 @@ from services.archive.settings import ArchiveSettings
 from shared.contract import CloudEvent
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.topology import Topology
+from tests.archive.events import (
+    hearing_cancelled,
+    hearing_rescheduled,
+    hearing_scheduled,
+    item_created,
+    item_status,
+    meeting_held,
+)
 from tests.conftest import EXTERNAL_SOURCE
 from tests.support import bearer, eventually
 from workplan.cli.events import to_message
 
 REGISTRY_SOURCE = "urn:test:gov:registry"
 """An external system allowed to publish any meeting type and its own custom types."""
-READ_MODELS = "archive.items, archive.hearings, archive.meetings, archive.organizations"
+READ_MODELS = (
+    "archive.items, archive.hearings, archive.meetings, archive.organizations, "
+    "archive.calendar_feeds"
+)
 
 
 @pytest.fixture(scope="session")
@@ -131,3 +145,86 @@ async def publish_and_wait(
 
 async def _at_least(engine: AsyncEngine, count: int) -> bool:
     return await archived_count(engine) >= count
+
+
+# --- one scenario of items, hearings and a meeting, as several test modules read it ----------
+
+T1 = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
+T2 = datetime(2026, 2, 5, 9, 0, tzinfo=UTC)
+T3 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class Scenario:
+    item: uuid.UUID
+    other: uuid.UUID
+    secret: uuid.UUID
+    hearing: uuid.UUID
+    cancelled: uuid.UUID
+    secret_hearing: uuid.UUID
+    meeting_event_id: str
+
+
+@pytest.fixture
+async def scenario(archive_app, archive_db, publisher, archive_topology) -> Scenario:
+    s = Scenario(
+        item=uuid.uuid4(),
+        other=uuid.uuid4(),
+        secret=uuid.uuid4(),
+        hearing=uuid.uuid4(),
+        cancelled=uuid.uuid4(),
+        secret_hearing=uuid.uuid4(),
+        meeting_event_id="",
+    )
+    meeting = meeting_held(EXTERNAL_SOURCE, time=T2, item_id=s.item, organizations=["MFA", "PACE"])
+    s.meeting_event_id = meeting.id
+    events = [
+        item_created(s.item, time=T1),
+        item_created(
+            s.other,
+            time=T1,
+            title={"ru": "Встреча с делегацией ПАСЕ", "en": "IRAQ delegation visit"},
+            description={},
+            category="cooperation",
+            organizations=["OSCE-PA"],
+        ),
+        item_created(
+            s.secret,
+            time=T1,
+            title={"en": "Confidential dossier on İstanbul talks"},
+            classification="restricted",
+            organizations=["PACE"],
+        ),
+        hearing_scheduled(s.hearing, s.item, time=T2),
+        hearing_scheduled(
+            s.cancelled,
+            s.item,
+            time=T2,
+            starts_at="2026-04-02T11:00:00+04:00",
+            ends_at="2026-04-02T12:00:00+04:00",
+        ),
+        hearing_scheduled(
+            s.secret_hearing,
+            s.secret,
+            time=T2,
+            classification="restricted",
+            title={"en": "Closed hearing on the dossier"},
+            starts_at="2026-04-09T11:00:00+04:00",
+            ends_at="2026-04-09T12:00:00+04:00",
+        ),
+        meeting,
+        hearing_rescheduled(s.hearing, s.item, sequence=2, time=T3),
+        hearing_cancelled(s.cancelled, s.item, sequence=2, time=T3),
+        item_status(
+            s.other,
+            "in_progress",
+            sequence=2,
+            time=T3,
+            title={"ru": "Встреча с делегацией ПАСЕ", "en": "IRAQ delegation visit"},
+            description={},
+            category="cooperation",
+            organizations=["OSCE-PA"],
+        ),
+    ]
+    await publish_and_wait(publisher, archive_topology, archive_db, events)
+    return s

@@ -6,8 +6,7 @@ import csv
 import io
 import json
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -15,96 +14,8 @@ import icalendar
 import pytest
 from sqlalchemy import text
 
-from tests.archive.conftest import publish_and_wait
-from tests.archive.events import (
-    hearing_cancelled,
-    hearing_rescheduled,
-    hearing_scheduled,
-    item_created,
-    item_status,
-    meeting_held,
-)
+from tests.archive.conftest import T1, T2, T3
 from tests.conftest import EXTERNAL_SOURCE
-
-T1 = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
-T2 = datetime(2026, 2, 5, 9, 0, tzinfo=UTC)
-T3 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-
-@dataclass
-class Scenario:
-    item: uuid.UUID
-    other: uuid.UUID
-    secret: uuid.UUID
-    hearing: uuid.UUID
-    cancelled: uuid.UUID
-    secret_hearing: uuid.UUID
-    meeting_event_id: str
-
-
-@pytest.fixture
-async def scenario(archive_app, archive_db, publisher, archive_topology) -> Scenario:
-    s = Scenario(
-        item=uuid.uuid4(),
-        other=uuid.uuid4(),
-        secret=uuid.uuid4(),
-        hearing=uuid.uuid4(),
-        cancelled=uuid.uuid4(),
-        secret_hearing=uuid.uuid4(),
-        meeting_event_id="",
-    )
-    meeting = meeting_held(EXTERNAL_SOURCE, time=T2, item_id=s.item, organizations=["MFA", "PACE"])
-    s.meeting_event_id = meeting.id
-    events = [
-        item_created(s.item, time=T1),
-        item_created(
-            s.other,
-            time=T1,
-            title={"ru": "Встреча с делегацией ПАСЕ", "en": "IRAQ delegation visit"},
-            description={},
-            category="cooperation",
-            organizations=["OSCE-PA"],
-        ),
-        item_created(
-            s.secret,
-            time=T1,
-            title={"en": "Confidential dossier on İstanbul talks"},
-            classification="restricted",
-            organizations=["PACE"],
-        ),
-        hearing_scheduled(s.hearing, s.item, time=T2),
-        hearing_scheduled(
-            s.cancelled,
-            s.item,
-            time=T2,
-            starts_at="2026-04-02T11:00:00+04:00",
-            ends_at="2026-04-02T12:00:00+04:00",
-        ),
-        hearing_scheduled(
-            s.secret_hearing,
-            s.secret,
-            time=T2,
-            classification="restricted",
-            title={"en": "Closed hearing on the dossier"},
-            starts_at="2026-04-09T11:00:00+04:00",
-            ends_at="2026-04-09T12:00:00+04:00",
-        ),
-        meeting,
-        hearing_rescheduled(s.hearing, s.item, sequence=2, time=T3),
-        hearing_cancelled(s.cancelled, s.item, sequence=2, time=T3),
-        item_status(
-            s.other,
-            "in_progress",
-            sequence=2,
-            time=T3,
-            title={"ru": "Встреча с делегацией ПАСЕ", "en": "IRAQ delegation visit"},
-            description={},
-            category="cooperation",
-            organizations=["OSCE-PA"],
-        ),
-    ]
-    await publish_and_wait(publisher, archive_topology, archive_db, events)
-    return s
 
 
 async def get_json(
@@ -137,7 +48,7 @@ async def test_events_newest_first_with_filters_and_a_stable_cursor(
         "/api/v1/events?time_from=2026-02-03T00:00:00Z&time_to=2026-02-28T00:00:00Z",
         reader,
     )
-    assert {e["time"] for e in ranged} == {T2.isoformat()}
+    assert {e["time"] for e in ranged} == {T2.isoformat().replace("+00:00", "Z")}
     by_source = await get_json(archive_client, f"/api/v1/events?source={EXTERNAL_SOURCE}", reader)
     assert [e["id"] for e in by_source] == [scenario.meeting_event_id]
     by_org = await get_json(archive_client, "/api/v1/events?organization=OSCE-PA", reader)
@@ -175,6 +86,35 @@ async def test_lists_stream_as_csv_and_json_lines(archive_client, reader, scenar
         "/api/v1/hearings", headers={**reader, "Accept": "application/x-ndjson"}
     )
     assert len(response.text.splitlines()) == 2
+
+
+async def test_lists_say_their_whole_size_whatever_the_page(
+    archive_client, reader, cleared, scenario
+):
+    first = await archive_client.get("/api/v1/hearings?limit=1", headers=reader)
+    everything = await archive_client.get("/api/v1/hearings?format=csv", headers=cleared)
+
+    assert len(first.json()) == 1
+    assert first.headers["X-Total-Count"] == "2"  # the restricted hearing is not counted
+    assert everything.headers["X-Total-Count"] == "3"
+    items = await archive_client.get("/api/v1/items?q=Khojaly&limit=1", headers=reader)
+    assert items.headers["X-Total-Count"] == "1"
+
+
+async def test_a_hearings_csv_gives_local_times_in_the_sessions_zone(
+    archive_client, reader, scenario
+):
+    response = await archive_client.get("/api/v1/hearings?format=csv", headers=reader)
+
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(response.text))}
+    moved = rows[str(scenario.hearing)]
+    assert (moved["starts_at"], moved["ends_at"], moved["timezone"]) == (
+        "2026-03-19 11:00",
+        "2026-03-19 13:00",
+        "Asia/Baku",
+    )
+    as_json = await get_json(archive_client, f"/api/v1/hearings/{scenario.hearing}", reader)
+    assert as_json["starts_at"] == "2026-03-19T07:00:00Z"  # JSON stays in UTC
 
 
 async def test_items_filters_and_detail_with_timeline(archive_client, reader, scenario):
@@ -221,13 +161,13 @@ async def test_as_of_gives_the_state_at_that_moment_across_a_reschedule(
     before = await get_json(archive_client, f"{url}?as_of=2026-02-10T00:00:00Z", reader)
     assert (before["status"], before["starts_at"], before["version"]) == (
         "scheduled",
-        "2026-03-12T11:00:00+04:00",
+        "2026-03-12T07:00:00Z",  # 11:00 in Baku, as the event wrote it
         1,
     )
     after = await get_json(archive_client, f"{url}?as_of=2026-03-02T00:00:00Z", reader)
     assert (after["status"], after["starts_at"], after["version"]) == (
         "rescheduled",
-        "2026-03-19T11:00:00+04:00",
+        "2026-03-19T07:00:00Z",
         2,
     )
     assert after == await get_json(archive_client, url, reader) | {"kind": "hearing"}
@@ -357,6 +297,57 @@ async def test_work_plan_report_and_organization_activity(
     await get_json(archive_client, "/api/v1/organizations/NOPE/activity", reader, status=404)
     everything = await archive_client.get("/api/v1/organizations/PACE/activity", headers=cleared)
     assert int(everything.headers["X-Organization-Events"]) == 3  # the restricted item too
+
+
+async def test_json_answers_give_times_in_utc_whatever_offset_the_event_had(
+    archive_client, reader, scenario
+):
+    meetings = await get_json(archive_client, "/api/v1/meetings", reader)
+    hearing = await get_json(archive_client, f"/api/v1/hearings/{scenario.hearing}", reader)
+
+    assert [m["held_at"] for m in meetings] == ["2026-02-18T06:00:00Z"]  # sent as +04:00
+    assert (hearing["starts_at"], hearing["ends_at"]) == (
+        "2026-03-19T07:00:00Z",
+        "2026-03-19T09:00:00Z",
+    )
+    assert hearing["updated_at"].endswith("Z")
+
+
+async def test_the_work_plan_report_as_csv_for_staff_in_the_sessions_time_zone(
+    archive_client, reader, scenario
+):
+    response = await archive_client.get(
+        "/api/v1/reports/work-plan?committee=MM-IRIPT&session=2026-spring&format=csv",
+        headers=reader,
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    mine = [row for row in rows if row["kind"] != "item" or row["id"] == str(scenario.item)]
+    by_id = {row["id"]: row for row in mine}
+    moved = by_id[str(scenario.hearing)]
+    assert (moved["starts"], moved["ends"], moved["time_zone"]) == (
+        "2026-03-19 11:00",  # 07:00 UTC, as staff in Baku read it
+        "2026-03-19 13:00",
+        "Asia/Baku",
+    )
+    [meeting] = [row for row in mine if row["kind"] == "meeting"]
+    assert meeting["starts"] == "2026-02-18 10:00"
+    assert meeting["item_status"] == by_id[str(scenario.item)]["item_status"] == "planned"
+    assert str(scenario.secret_hearing) not in response.text  # not cleared for it
+
+    lines = await archive_client.get(
+        "/api/v1/reports/work-plan?committee=MM-IRIPT&session=2026-spring",
+        headers={**reader, "Accept": "application/x-ndjson"},
+    )
+    assert lines.headers["content-type"].startswith("application/x-ndjson")
+    assert len(lines.text.splitlines()) == len(rows)
+    refused = await archive_client.get(
+        "/api/v1/reports/work-plan?committee=MM-IRIPT&session=2026-spring",
+        headers={**reader, "Accept": "application/pdf"},
+    )
+    assert refused.status_code == 406
 
 
 @pytest.mark.parametrize(

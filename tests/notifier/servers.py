@@ -37,11 +37,15 @@ class CollectingHandler:
     def __init__(self) -> None:
         self.messages: list[ReceivedMail] = []
         self.refuse: str | None = None
+        self.delay = 0.0
+        """Seconds each message takes to be accepted (a slow mail server)."""
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
         if self.refuse:
             return self.refuse
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self._lock:
             self.messages.append(
                 ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
@@ -73,6 +77,7 @@ class SmtpServer:
     def reset(self) -> None:
         self.handler.messages.clear()
         self.handler.refuse = None
+        self.handler.delay = 0.0
 
 
 @dataclass

@@ -9,6 +9,7 @@ import pytest
 
 from services.notifier.entrypoints.api import schemas
 from tests.notifier.scenario import add_recipient, subscribe
+from tests.support import eventually
 
 MISSING = str(uuid.uuid4())
 
@@ -69,6 +70,9 @@ BAD_REQUESTS = [
     ("post", "/api/v1/subscriptions", {"recipient_id": MISSING, "channel": "sms"}, 422, "channel"),
     ("post", "/api/v1/subscriptions", {"recipient_id": MISSING, "channel": "email", "event_type": "workplan.*.v1"}, 422, "prefix ending in *"),
     ("post", "/api/v1/subscriptions", {"recipient_id": MISSING, "channel": "email", "organization": "pace"}, 422, "organization"),
+    ("post", "/api/v1/subscriptions", {"recipient_id": MISSING, "channel": "email", "event_type": "workplan.hearings.*"}, 422, "matches none of the event types"),
+    ("post", "/api/v1/subscriptions", {"recipient_id": MISSING, "channel": "email", "event_type": "workplan.hearing.scheduled"}, 422, "did you mean workplan.hearing.scheduled.v1?"),
+    ("post", "/api/v1/mandatory-notices", {"event_type": "workplan.hearing.canceled.*"}, 422, "matches none of the event types"),
     ("get", f"/api/v1/subscriptions/{MISSING}", None, 404, "does not exist"),
     ("delete", f"/api/v1/subscriptions/{MISSING}", None, 404, "does not exist"),
     ("post", "/api/v1/webhook-endpoints", {"recipient_id": MISSING, "url": "ftp://x.az/"}, 422, "http(s)"),
@@ -80,6 +84,9 @@ BAD_REQUESTS = [
     ("post", f"/api/v1/deliveries/{MISSING}/resend", None, 404, "does not exist"),
     ("get", "/api/v1/deliveries?status=lost", None, 422, "status"),
     ("get", "/api/v1/deliveries?limit=0", None, 422, "limit"),
+    ("get", "/api/v1/deliveries?format=csv", None, 422, "format"),
+    ("get", "/api/v1/recipients?format=csv", None, 422, "format"),
+    ("get", "/api/v1/mandatory-notices?format=jsonl", None, 422, "format"),
     ("post", "/api/v1/digests?day=2026-02-30", None, 422, "day"),
     ("post", "/api/v1/digests?day=0001-01-01", None, 422, "between the years 1900 and 2200"),
     ("post", "/api/v1/digests?day=9999-12-31", None, 422, "between the years 1900 and 2200"),
@@ -255,7 +262,10 @@ async def test_rules_that_need_the_database_say_what_is_wrong(client, admin, not
 
 async def test_the_process_reports_health_and_readiness(client, notifier):
     assert (await client.get("/healthz")).json()["service"] == "notifier"
-    ready = await client.get("/readyz")
-    assert ready.status_code == 200, ready.text
+
+    async def ready() -> bool:  # the consumer attaches in the background after start-up
+        return (await client.get("/readyz")).status_code == 200
+
+    await eventually(ready, timeout=10)
     metrics = await client.get("/metrics")
     assert "workplan_notifier_delivery_attempts_total" in metrics.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -87,3 +88,64 @@ def test_the_cli_refuses_what_the_api_refuses(cli_env):
     assert code == 2
     assert "between the years 1900 and 2200" in out
     assert "--date" in out
+
+
+def test_listings_never_cut_what_an_operator_copies(cli_env, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")  # a narrow window, or a pipe
+    code, out = invoke(
+        "recipients", "add", "--name", "Ops", "--email", "press-office@example.gov.az"
+    )
+    recipient = out.strip()
+    url = "https://receiver.example.gov.az/workplan/webhooks/inbound-notifications"
+    code, out = invoke("webhooks", "add", "--recipient", recipient, "--url", url)
+    assert code == 0, out
+    code, out = invoke(
+        "subscriptions", "add", "--recipient", recipient, "--channel", "email",
+        "--event-type", "workplan.hearing.rescheduled.v1", "--committee", "MM-IRIPT",
+    )  # fmt: skip
+    subscription = out.strip()
+
+    listed = {
+        "recipients": invoke("recipients", "list")[1],
+        "webhooks": invoke("webhooks", "list")[1],
+        "subscriptions": invoke("subscriptions", "list", "--recipient", recipient)[1],
+    }
+    assert recipient in listed["recipients"]
+    assert "press-office@example.gov.az" in listed["recipients"]
+    assert recipient in listed["webhooks"]
+    assert url in listed["webhooks"]
+    assert subscription in listed["subscriptions"]
+    assert recipient in listed["subscriptions"]
+    assert "workplan.hearing.rescheduled.v1" in listed["subscriptions"]
+    assert "…" not in "".join(listed.values())
+
+
+def test_every_listing_has_json_for_programs(cli_env):
+    code, out = invoke("recipients", "add", "--name", "Ops", "--email", "ops@example.gov.az")
+    recipient = out.strip()
+    url = "https://receiver.example.gov.az/hooks"
+    invoke("webhooks", "add", "--recipient", recipient, "--url", url)
+    invoke("subscriptions", "add", "--recipient", recipient, "--channel", "inbox")
+    invoke("mandatory", "add", "--event-type", "workplan.hearing.cancelled.*")
+
+    code, out = invoke("recipients", "list", "--json")
+    assert code == 0, out
+    [found] = [r for r in json.loads(out) if r["id"] == recipient]
+    assert found["email"] == "ops@example.gov.az"
+    assert found["timezone"] == "Asia/Baku"
+    assert found["active"] is True
+
+    [hook] = json.loads(invoke("webhooks", "list", "--json")[1])
+    assert (hook["recipient_id"], hook["url"], hook["enabled"]) == (recipient, url, True)
+    assert "secret" not in hook  # shown once, when the endpoint is added
+
+    [subscription] = json.loads(
+        invoke("subscriptions", "list", "--recipient", recipient, "--json")[1]
+    )
+    assert (subscription["channel"], subscription["event_type"]) == ("inbox", "*")
+    assert subscription["muted"] is False
+
+    notices = json.loads(invoke("mandatory", "list", "--json")[1])
+    assert [n["event_type"] for n in notices] == ["workplan.hearing.cancelled.*"]
+    assert notices[0]["committee"] is None
+    assert json.loads(invoke("deliveries", "failed", "--json")[1]) == []

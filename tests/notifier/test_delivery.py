@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 from typing import Any
 
@@ -26,7 +27,7 @@ from tests.notifier.scenario import (
     settled,
     subscribe,
 )
-from tests.notifier.servers import Reply
+from tests.notifier.servers import Reply, free_port
 from tests.support import eventually
 
 
@@ -77,9 +78,15 @@ async def test_the_same_event_delivered_three_times_makes_one_notification_per_c
 
 
 async def test_mail_server_down_for_a_while_then_back_delivers_each_message_once(
-    notifier_settings, admin, notifier, publisher, events_topology, smtp_server
+    notifier_settings, admin, notifier, publisher, events_topology, smtp_server, caplog
 ):
-    patient = notifier_settings.model_copy(update={"delivery_retry_schedule": [0] + [0.4] * 15})
+    """Said once at WARNING with the server's address; ``/readyz`` stays 200 and shows the
+    mail channel degraded until the server answers again."""
+    caplog.set_level(logging.INFO, logger="services.notifier")
+    patient = notifier_settings.model_copy(
+        update={"delivery_retry_schedule": [0] + [0.4] * 15, "smtp_check_interval": 0.3}
+    )
+    address = f"127.0.0.1:{smtp_server.port}"
     async with running(patient) as application, client_of(application) as client:
         recipient = await add_recipient(client, admin)
         await subscribe(client, admin, recipient["id"])
@@ -96,10 +103,23 @@ async def test_mail_server_down_for_a_while_then_back_delivers_each_message_once
             [delivery, *_] = await deliveries_of(notifier)
             assert "cannot connect to the mail server" in delivery["last_error"]
             assert smtp_server.messages == []
+            ready = await client.get("/readyz")
+            assert ready.status_code == 200
+            assert ready.json()["status"] == "ready"
+            [degraded] = ready.json()["degraded"]
+            assert degraded.startswith(f"mail: cannot reach the mail server at {address} (")
         finally:
             smtp_server.start()
         found = await settled(notifier, 3)
         statuses = await journal(client, admin, found[0]["id"])
+        recovered = await client.get("/readyz")
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING and "mail" in r.msg]
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]
+    assert f"cannot reach the mail server at {address}" in warnings[0].getMessage()
+    assert any(
+        f"the mail server at {address} answers again" in r.getMessage() for r in caplog.records
+    )
+    assert "degraded" not in recovered.json()
     assert {d["status"] for d in found} == {"sent"}
     await asyncio.sleep(0.5)
     assert len(smtp_server.messages) == 3
@@ -108,6 +128,34 @@ async def test_mail_server_down_for_a_while_then_back_delivers_each_message_once
     assert statuses[0] == "queued"
     assert "retrying" in statuses
     assert statuses[-1] == "sent"
+
+
+async def test_a_notifier_started_without_a_reachable_mail_server_says_so_once_at_start(
+    notifier_settings, notifier, caplog
+):
+    caplog.set_level(logging.INFO, logger="services.notifier")
+    nobody = free_port()
+    unreachable = notifier_settings.model_copy(
+        update={"smtp_port": nobody, "smtp_check_interval": 0.2}
+    )
+    async with running(unreachable) as application, client_of(application) as client:
+
+        async def degraded():
+            answer = (await client.get("/readyz")).json()
+            return answer.get("degraded")
+
+        [problem] = await eventually(degraded, timeout=10)
+        await asyncio.sleep(1)  # several more checks fail meanwhile
+        ready = await client.get("/readyz")
+
+    assert ready.status_code == 200
+    assert problem.startswith(f"mail: cannot reach the mail server at 127.0.0.1:{nobody} (")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [w for w in warnings if "mail server" in w] == [
+        f"cannot reach the mail server at 127.0.0.1:{nobody} "
+        f"({problem.split(' (', 1)[1].removesuffix(')')}); e-mail waits in the queue and is "
+        "retried until the server answers"
+    ]
 
 
 async def test_a_mail_server_refusing_the_recipient_is_a_permanent_failure_an_operator_resends(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import icalendar
@@ -67,10 +68,17 @@ async def test_schedule_reschedule_cancel_move_and_remove_one_calendar_entry(
     assert scheduled.rcpt_tos == [recipient["email"]]
     assert first["Subject"].startswith("Hearing scheduled: Hearing on the Justice for Khojaly")
     assert first["Message-ID"].endswith("@workplan.test>")
-    # The reschedule says what changed, in the recipient's zone (London: UTC+0 in March).
+    # The reschedule says what changed, in the session's zone, then the recipient's
+    # (London: UTC+0 in March).
     body = text_of(moved)
-    assert "Was: 12 March 2026, 07:00–09:00 (Europe/London), Milli Məclis, Hall 2" in body
-    assert "Now: 19 March 2026, 11:00–13:00 (Europe/London), Hall 5" in body
+    assert (
+        "Was: 12 March 2026, 11:00–13:00 (Asia/Baku); 12 March 2026, 07:00–09:00 "
+        "(Europe/London), Milli Məclis, Hall 2"
+    ) in body
+    assert (
+        "Now: 19 March 2026, 15:00–17:00 (Asia/Baku); 19 March 2026, 11:00–13:00 "
+        "(Europe/London), Hall 5"
+    ) in body
     assert "Reason: The minister is travelling" in body
     assert "19 March 2026, 11:00–13:00" in html_of(moved)
     assert "Hearing cancelled" in cancelled["Subject"]
@@ -93,6 +101,45 @@ async def test_one_click_unsubscribe_headers_and_a_plain_and_html_body(
     kinds = [part.get_content_type() for part in message.iter_parts()]
     assert kinds == ["text/plain", "text/html", "text/calendar"]
     assert url in text_of(message)
+
+
+def raw_header(data: bytes, name: str) -> bytes:
+    """A header exactly as it came over SMTP: its first line and any folded lines."""
+    head = data.split(b"\r\n\r\n", 1)[0]
+    lines = head.split(b"\r\n")
+    for index, line in enumerate(lines):
+        if line.lower().startswith(name.lower().encode() + b":"):
+            folded = [line]
+            for following in lines[index + 1 :]:
+                if not following[:1].isspace():
+                    break
+                folded.append(following)
+            return b"\r\n".join(folded)
+    raise AssertionError(f"no {name} header in {head!r}")
+
+
+async def test_list_unsubscribe_is_an_rfc_2369_url_on_the_wire_with_one_click_post(
+    client, admin, notifier, publisher, events_topology, smtp_server
+):
+    """The bytes the SMTP server received: ``<https://…>`` on one line, not RFC 2047
+    encoded-words (which ``policy.SMTP`` made of the long URL), and RFC 8058's POST header."""
+    recipient = await add_recipient(client, admin)
+    await subscribe(client, admin, recipient["id"])
+    await publish(publisher, events_topology, Hearing().scheduled())
+    [mail] = await _mails(smtp_server, 1)
+
+    unsubscribe = raw_header(mail.data, "List-Unsubscribe")
+    one_click = raw_header(mail.data, "List-Unsubscribe-Post")
+
+    assert b"=?" not in unsubscribe
+    assert b"\r\n" not in unsubscribe  # one line, never folded
+    assert re.fullmatch(rb"List-Unsubscribe: <https://[!-~]+>", unsubscribe), unsubscribe
+    url = unsubscribe.removeprefix(b"List-Unsubscribe: <").removesuffix(b">").decode()
+    assert url.startswith("https://notifier.workplan.test/unsubscribe?token=s.")
+    assert len(unsubscribe) <= 998
+    assert one_click == b"List-Unsubscribe-Post: List-Unsubscribe=One-Click"
+    clicked = await client.post(url.removeprefix("https://notifier.workplan.test"))
+    assert clicked.status_code == 200, clicked.text
 
 
 async def test_messages_in_azerbaijani_english_and_russian_with_local_month_names(
@@ -118,10 +165,19 @@ async def test_messages_in_azerbaijani_english_and_russian_with_local_month_name
     )
     assert "Vaxt: 12 mart 2026, 11:00–13:00 (Asia/Baku)" in text_of(az)
     assert az["Content-Language"] == "az"
-    assert "12 March 2026, 03:00–05:00 (America/New_York)" in en["Subject"]
-    assert "When: 12 March 2026, 03:00–05:00 (America/New_York)" in text_of(en)
+    assert (
+        "12 March 2026, 11:00–13:00 (Asia/Baku); 12 March 2026, 03:00–05:00 (America/New_York)"
+        in en["Subject"]
+    )
+    assert (
+        "When: 12 March 2026, 11:00–13:00 (Asia/Baku); 12 March 2026, 03:00–05:00 "
+        "(America/New_York)"
+    ) in text_of(en)
     assert ru["Subject"].startswith("Назначено слушание: Слушание по кампании")
-    assert "Когда: 12 марта 2026, 10:00–12:00 (Europe/Moscow)" in text_of(ru)
+    assert (
+        "Когда: 12 марта 2026, 11:00–13:00 (Asia/Baku); 12 марта 2026, 10:00–12:00 (Europe/Moscow)"
+        in text_of(ru)
+    )
     assert "Где: Milli Məclis, Hall 2" in text_of(ru)
     assert "Открыть в Workplan" in html_of(ru)
 

@@ -50,12 +50,20 @@ async def test_a_hearing_scheduled_in_the_planner_reaches_staff_as_an_invitation
     assert scheduled.status_code == 201, scheduled.text
     hearing_id = scheduled.json()["id"]
 
-    async def mailed():
-        return [m for m in smtp_server.messages if m.rcpt_tos == [staff["email"]]]
+    def invitation(mail) -> icalendar.Event:
+        [part] = [p for p in mail.message.walk() if p.get_content_type() == "text/calendar"]
+        return icalendar.Calendar.from_ical(part.get_content()).events[0]
+
+    async def mailed():  # the sample plan's own hearings are mailed too: find this one
+        return [
+            m
+            for m in smtp_server.messages
+            if m.rcpt_tos == [staff["email"]]
+            and str(invitation(m)["UID"]) == f"hearing-{hearing_id}@workplan"
+        ]
 
     [mail] = await eventually(mailed, timeout=20)
-    [part] = [p for p in mail.message.walk() if p.get_content_type() == "text/calendar"]
-    event = icalendar.Calendar.from_ical(part.get_content()).events[0]
+    event = invitation(mail)
     assert str(event["UID"]) == f"hearing-{hearing_id}@workplan"
     assert "12 mart 2026, 11:00–13:00 (Asia/Baku)" in mail.message["Subject"]
 

@@ -88,6 +88,8 @@ async def test_an_organisation_code_in_the_path_that_is_not_a_code_is_422(
         ("starts_before", "9999-12-31T23:59:59-14:00", "between the years 1900 and 2200"),
         ("starts_from", "1899-12-31T23:59:59Z", "between the years 1900 and 2200"),
         ("starts_before", "2026-03-12T11:00:00", "timezone"),
+        ("starts_from", "0.5", "must be written as RFC 3339 text"),
+        ("starts_from", "1767225600", "must be written as RFC 3339 text"),
     ],
 )
 async def test_a_hearing_list_bound_outside_1900_to_2200_is_422_naming_it(
@@ -109,9 +111,29 @@ async def test_the_widest_list_bounds_accepted_are_answered(client, staff, sampl
     )
     meetings = await client.get(
         "/api/v1/meetings",
-        params={"held_from": "0001-01-01", "held_before": "9999-12-31"},
+        params={"held_from": "1900-01-01", "held_before": "2200-12-31"},
         headers=staff,
     )
 
     assert hearings.status_code == 200, hearings.text
     assert meetings.status_code == 200, meetings.text
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("0", "must be written as RFC 3339 text, e.g. 2026-03-12"),
+        ("1767225600", "must be written as RFC 3339 text"),
+        ("0001-01-01", "between the years 1900 and 2200"),
+        ("9999-12-31", "between the years 1900 and 2200"),
+    ],
+)
+async def test_a_meeting_list_day_that_is_a_number_or_implausible_is_422(
+    client, staff, sample_plan, value, words
+):
+    response = await client.get("/api/v1/meetings", params={"held_from": value}, headers=staff)
+
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["query", "held_from"]
+    assert words in error["msg"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -82,7 +83,9 @@ async def test_garbage_token_is_401_invalid_token(client, sample_plan):
 
     assert response.status_code == 401
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
-    assert response.json()["detail"].startswith("invalid bearer token")
+    assert response.json()["detail"] == (
+        "the bearer token is malformed: not a JSON Web Token this service can read"
+    )
 
 
 async def test_token_without_write_scope_cannot_create_an_item(
@@ -108,7 +111,9 @@ async def test_token_signed_with_another_key_is_401(client, sample_plan):
     )
 
     assert response.status_code == 401
-    assert "Signature verification failed" in response.json()["detail"]
+    assert (
+        response.json()["detail"] == "the bearer token is not signed by a key this service trusts"
+    )
 
 
 async def test_expired_token_is_401_saying_it_expired(client, settings, sample_plan):
@@ -117,7 +122,7 @@ async def test_expired_token_is_401_saying_it_expired(client, settings, sample_p
     response = await client.get(ITEMS, headers={"Authorization": f"Bearer {token}"})
 
     assert response.status_code == 401
-    assert "expired" in response.json()["detail"]
+    assert response.json()["detail"] == "the bearer token has expired; mint a new one"
 
 
 # --- creating items ----------------------------------------------------------------------------
@@ -355,6 +360,7 @@ async def test_overlapping_hearing_is_409_unless_allow_overlap(client, staff, sa
     assert clash.status_code == 409
     detail = clash.json()["detail"]
     assert f"overlaps hearing {first['id']}" in detail
+    assert "(2026-03-12 11:00 (Asia/Baku) to 2026-03-12 13:00 (Asia/Baku))" in detail
     assert "committee MM-IRIPT" in detail
     assert "set allow_overlap to schedule it anyway" in detail
 
@@ -392,7 +398,10 @@ async def test_hearing_ending_before_it_starts_is_422(client, staff, sample_plan
     response = await schedule(client, staff, item_id, hearing(start=13, end=11))
 
     assert response.status_code == 422
-    assert response.json()["detail"].startswith("the hearing must end after it starts")
+    assert response.json()["detail"] == (
+        "the hearing must end after it starts "
+        "(2026-03-12 11:00 (Asia/Baku) is not after 2026-03-12 13:00 (Asia/Baku))"
+    )
 
 
 async def test_hearing_time_without_offset_is_422(client, staff, sample_plan):
@@ -608,6 +617,26 @@ async def test_meeting_with_an_organisation_links_to_its_open_item_and_starts_it
     assert [m["id"] for m in item["meetings"]] == [meeting["id"]]
 
 
+async def test_hearings_and_meetings_answer_times_in_utc_whatever_offset_was_sent(
+    client, staff, sample_plan
+):
+    meeting = await client.post(
+        "/api/v1/meetings",
+        json={"organizations": ["MFA"], "held_at": "2026-02-18T10:00:00+04:00"},
+        headers=staff,
+    )
+    created = await scheduled(client, staff, sample_plan["national-interests-hearings"], hearing())
+
+    assert meeting.json()["held_at"] == "2026-02-18T06:00:00Z"
+    assert (created["starts_at"], created["ends_at"]) == (
+        "2026-03-12T07:00:00Z",
+        "2026-03-12T09:00:00Z",
+    )
+    mfa = {"organization": "MFA"}  # not the sample plan's meetings
+    [listed] = (await client.get("/api/v1/meetings", params=mfa, headers=staff)).json()
+    assert listed["held_at"] == "2026-02-18T06:00:00Z"
+
+
 async def test_meeting_with_an_unknown_organisation_is_422_and_not_recorded(
     client, staff, sample_plan
 ):
@@ -619,7 +648,68 @@ async def test_meeting_with_an_unknown_organisation_is_422_and_not_recorded(
 
     assert response.status_code == 422
     assert response.json()["detail"] == "unknown organisation(s): NOSUCH"
-    assert (await client.get("/api/v1/meetings", headers=staff)).json() == []
+    with_mfa = await client.get("/api/v1/meetings", params={"organization": "MFA"}, headers=staff)
+    assert with_mfa.json() == []
+    item = (await client.get(f"{ITEMS}/{sample_plan['mfa-meetings']}", headers=staff)).json()
+    assert item["status"] == "planned"
+
+
+async def test_meeting_reported_as_held_in_the_future_is_refused_in_the_session_zone(
+    client, staff, sample_plan
+):
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    response = await client.post(
+        "/api/v1/meetings",
+        json={
+            "organizations": ["MFA"],
+            "held_at": tomorrow.isoformat(),
+            "item_id": sample_plan["mfa-meetings"],
+        },
+        headers=staff,
+    )
+
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert "in the future" in detail
+    baku = tomorrow.astimezone(ZoneInfo("Asia/Baku"))
+    assert f"{baku:%Y-%m-%d %H:%M} (Asia/Baku)" in detail
+    mfa = {"organization": "MFA"}  # not the sample plan's meetings
+    assert (await client.get("/api/v1/meetings", params=mfa, headers=staff)).json() == []
+
+
+async def test_meeting_outside_its_items_session_is_refused_naming_the_session(
+    client, staff, sample_plan
+):
+    response = await client.post(
+        "/api/v1/meetings",
+        json={
+            "organizations": ["MFA"],
+            "held_at": "2026-07-02T07:00:00Z",
+            "item_id": sample_plan["mfa-meetings"],
+        },
+        headers=staff,
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"] == (
+        "the meeting held 2026-07-02 11:00 (Asia/Baku) lies outside "
+        "session 2026-spring (2026-02-01 to 2026-05-31, Asia/Baku)"
+    )
+    item = (await client.get(f"{ITEMS}/{sample_plan['mfa-meetings']}", headers=staff)).json()
+    assert (item["status"], item["meetings"]) == ("planned", [])
+
+
+async def test_meeting_outside_every_open_items_session_is_recorded_unlinked(
+    client, staff, sample_plan
+):
+    response = await client.post(
+        "/api/v1/meetings",
+        json={"organizations": ["MFA"], "held_at": "2025-11-20T10:00:00+04:00"},
+        headers=staff,
+    )
+
+    assert response.status_code == 201, response.text
+    assert response.json()["item_id"] is None
     item = (await client.get(f"{ITEMS}/{sample_plan['mfa-meetings']}", headers=staff)).json()
     assert item["status"] == "planned"
 
@@ -642,6 +732,51 @@ async def test_list_limit_and_offset_page_through_the_plan(client, staff, sample
 
     assert len(everything) == len(sample_plan) == 12
     assert [item["id"] for item in first + rest] == [item["id"] for item in everything]
+
+
+async def test_items_are_listed_by_reference_with_the_total_in_a_header(client, staff, sample_plan):
+    await client.post(ITEMS, json=new_item(ref="aaa-first-by-reference"), headers=staff)
+
+    first = await client.get(ITEMS, params={"limit": 5}, headers=staff)
+    rest = await client.get(ITEMS, params={"limit": 500, "offset": 5}, headers=staff)
+
+    refs = [item["ref"] for item in first.json() + rest.json()]
+    assert refs == sorted(refs)
+    assert refs[0] == "aaa-first-by-reference"
+    assert first.headers["X-Total-Count"] == rest.headers["X-Total-Count"] == "13"
+    filtered = await client.get(ITEMS, params={"organization": "PACE", "limit": 1}, headers=staff)
+    assert filtered.headers["X-Total-Count"] == "2"
+
+
+async def test_hearings_are_listed_by_start_with_the_total_in_a_header(client, staff, sample_plan):
+    item_id = sample_plan["national-interests-hearings"]
+    for day in (20, 5, 12):
+        await scheduled(client, staff, item_id, hearing(day=day))
+
+    ours = {"limit": 2, "item_id": item_id}  # not the sample plan's hearings
+    response = await client.get("/api/v1/hearings", params=ours, headers=staff)
+
+    starts = [instant(h["starts_at"]).day for h in response.json()]
+    assert starts == [5, 12]
+    assert response.headers["X-Total-Count"] == "3"
+    mfa = {"organization": "MFA"}
+    meetings = await client.get("/api/v1/meetings", params=mfa, headers=staff)
+    assert meetings.headers["X-Total-Count"] == "0"
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/items", "/api/v1/hearings", "/api/v1/meetings", "/api/v1/organizations"]
+)
+async def test_a_list_asked_for_as_csv_is_refused_not_answered_as_json(
+    client, staff, sample_plan, path
+):
+    response = await client.get(path, params={"format": "csv"}, headers=staff)
+
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["query", "format"]
+    assert "'json'" in error["msg"]
+    assert (await client.get(path, params={"format": "json"}, headers=staff)).status_code == 200
 
 
 async def test_list_filtered_by_organisation_returns_only_items_naming_it(

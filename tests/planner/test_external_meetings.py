@@ -15,6 +15,7 @@ from shared.messaging.dead_letter_queue import list_dead_letters, replay_dead_le
 from shared.messaging.publisher import ConfirmingPublisher, OutgoingMessage
 from shared.messaging.topology import Topology
 from shared.observability.metrics import EVENTS_DUPLICATE
+from shared.settings import PLANNER_SOURCE
 from tests.conftest import EXTERNAL_SOURCE
 from tests.support import eventually
 from workplan.cli.events import to_message
@@ -52,9 +53,14 @@ async def publisher(amqp_url):
 
 
 async def meetings_of(planner: Planner) -> list[dict]:
+    """Meetings other systems reported (not those the sample plan records)."""
     async with planner.engine.connect() as connection:
         rows = await connection.execute(
-            text("SELECT source, external_id, item_id, organizations FROM planner.meetings")
+            text(
+                "SELECT source, external_id, item_id, organizations FROM planner.meetings "
+                "WHERE source <> :planner"
+            ),
+            {"planner": PLANNER_SOURCE},
         )
         return [dict(row._mapping) for row in rows]
 
@@ -110,8 +116,10 @@ async def test_a_duplicate_inbound_event_changes_nothing(
         inbox = await connection.scalar(text("SELECT count(*) FROM planner.inbox"))
         status_events = await connection.scalar(
             text(
-                "SELECT count(*) FROM planner.outbox WHERE type = 'workplan.item.status_changed.v1'"
-            )
+                "SELECT count(*) FROM planner.outbox WHERE type = 'workplan.item.status_changed.v1' "
+                "AND body -> 'data' ->> 'item_id' = :item"
+            ),
+            {"item": sample_plan["mfa-meetings"]},
         )
     assert inbox == 1
     assert status_events == 1  # planned → in_progress once, not three times
@@ -201,3 +209,26 @@ async def test_invalid_meeting_data_is_dead_lettered_and_can_be_replayed_after_a
     meetings = await eventually(lambda: meetings_of(planner))
     assert meetings[0]["organizations"] == ["UNKNOWN-ORG"]
     assert await list_dead_letters(amqp_url, topology, "planner") == []
+
+
+@pytest.mark.parametrize(
+    ("held_at", "words"),
+    [
+        ("2099-02-18T10:00:00+04:00", "2099-02-18 10:00 (Asia/Baku), which is in the future"),
+        ("2026-07-02T10:00:00+04:00", "held 2026-07-02 10:00 (Asia/Baku) lies outside session"),
+    ],
+)
+async def test_a_meeting_held_in_the_future_or_outside_its_items_session_is_dead_lettered(
+    app, planner, sample_plan, publisher, topology, amqp_url, held_at, words
+):
+    await drain_dead_letters(amqp_url, topology)
+    event = meeting_event(held_at=held_at, item_id=sample_plan["mfa-meetings"])
+    await publisher.publish(to_message(event, topology, mode="structured"))
+
+    letters = await eventually(lambda: list_dead_letters(amqp_url, topology, "planner"))
+    assert [(letter.message_id, letter.code) for letter in letters] == [
+        (event.id, "implausible_time")
+    ]
+    assert words in letters[0].reason
+    assert await meetings_of(planner) == []
+    assert await status_of(planner, sample_plan["mfa-meetings"]) == "planned"

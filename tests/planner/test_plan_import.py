@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -27,12 +28,98 @@ async def test_the_sample_plan_imports_every_item_and_organisation_once(planner)
     first = await import_plan(plan, planner.uow())
     assert len(first.items_created) == 12
     assert len(first.organizations_created) == 17
-    assert await outbox_types(planner) == ["workplan.item.created.v1"] * 12
+    assert len(first.hearings_created) == 3
+    assert len(first.meetings_created) == 3
+    emitted = await outbox_types(planner)
+    assert sorted(set(emitted)) == [
+        "workplan.hearing.scheduled.v1",
+        "workplan.item.created.v1",
+        "workplan.item.status_changed.v1",  # a meeting held: its item is in progress
+        "workplan.meeting.held.v1",
+    ]
+    assert emitted.count("workplan.item.created.v1") == 12
 
     again = await import_plan(plan, planner.uow())
     assert not again.changed_anything
     assert len(again.items_unchanged) == 12
-    assert len(await outbox_types(planner)) == 12  # re-importing emits nothing
+    assert await outbox_types(planner) == emitted  # re-importing emits nothing
+
+
+async def test_the_sample_hearings_and_meetings_are_in_the_session_zone_and_made_once(
+    planner, sample_plan
+):
+    async with planner.engine.connect() as connection:
+        hearings = (
+            await connection.execute(
+                text(
+                    "SELECT h.id, i.ref, h.starts_at, h.timezone, h.status FROM planner.hearings h "
+                    "JOIN planner.items i ON i.id = h.item_id ORDER BY h.starts_at"
+                )
+            )
+        ).all()
+        meetings = (
+            await connection.execute(
+                text(
+                    "SELECT i.ref, i.status, m.organizations FROM planner.meetings m "
+                    "JOIN planner.items i ON i.id = m.item_id ORDER BY m.held_at"
+                )
+            )
+        ).all()
+    assert [(h.ref, h.starts_at.isoformat(), h.timezone) for h in hearings] == [
+        ("liberated-territories-awareness", "2026-02-24T07:00:00+00:00", "Asia/Baku"),
+        ("eu-cooperation-council-recommendations", "2026-03-24T07:00:00+00:00", "Asia/Baku"),
+        ("turkic-states-parliaments-ties", "2026-04-14T11:00:00+00:00", "Asia/Baku"),
+    ]
+    assert [(m.ref, m.status, m.organizations) for m in meetings] == [
+        ("eu-cooperation-council-recommendations", "in_progress", ["EU-AZ-CC"]),
+        ("diaspora-committee-meetings", "in_progress", ["SCWD"]),
+        ("turkic-states-parliaments-ties", "in_progress", ["OTS"]),
+    ]
+    # a hearing moved by the committee stays where it is when the file is imported again
+    async with planner.engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE planner.hearings SET location = 'Hall 9' WHERE id = :id"),
+            {"id": hearings[0].id},
+        )
+    report = await import_plan(read_plan_file(SAMPLE), planner.uow())
+    assert report.hearings_created == []
+    assert report.meetings_created == []
+    async with planner.engine.connect() as connection:
+        location = await connection.scalar(
+            text("SELECT location FROM planner.hearings WHERE id = :id"), {"id": hearings[0].id}
+        )
+    assert location == "Hall 9"
+
+
+def _first_hearing(raw) -> dict:
+    return next(item for item in raw["items"] if item.get("hearings"))["hearings"][0]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "words"),
+    [
+        (
+            lambda raw: _first_hearing(raw).update(starts_at="2026-06-10T11:00:00+04:00",
+                                                   ends_at="2026-06-10T12:00:00+04:00"),
+            "lies outside session 2026-spring (2026-02-01 to 2026-05-31, Asia/Baku)",
+        ),
+        (
+            lambda raw: next(i for i in raw["items"] if i["ref"] == "mfa-meetings").update(
+                hearings=[dict(_first_hearing(raw), ref="same-time")]
+            ),
+            "overlaps hearing",
+        ),
+    ],
+    ids=["outside the session", "two hearings at one time"],
+)  # fmt: skip
+async def test_a_plan_whose_hearings_break_the_scheduling_rules_writes_nothing(
+    planner, mutate, words
+):
+    raw = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    mutate(raw)
+    with pytest.raises(Exception, match=re.escape(words)):
+        await import_plan(PlanFile.model_validate(raw), planner.uow())
+    assert await outbox_types(planner) == []
 
 
 async def test_a_changed_item_is_updated_naming_what_changed(planner):
@@ -69,6 +156,20 @@ async def test_the_azerbaijani_text_survives_the_import(planner, sample_plan):
         (lambda raw: raw["items"].append(dict(raw["items"][0])), "item refs must be unique"),
         (lambda raw: raw["session"].update(timezone="Mars/Olympus"), "unknown time zone"),
         (lambda raw: raw["items"][0].update(colour="red"), "Extra inputs are not permitted"),
+        (
+            lambda raw: _first_hearing(raw).update(ends_at=_first_hearing(raw)["starts_at"]),
+            "not after it starts",
+        ),
+        (
+            lambda raw: _first_hearing(raw).update(starts_at="2026-02-24T11:00:00"),
+            "hearings.0.starts_at: Value error, needs its UTC offset",
+        ),
+        (
+            lambda raw: next(i for i in raw["items"] if i.get("meetings"))["meetings"].append(
+                next(i for i in raw["items"] if i.get("meetings"))["meetings"][0]
+            ),
+            "hearing and meeting refs of item",
+        ),
         (lambda raw: raw["session"].update(timezone="x" * 300), "unknown time zone"),
         (lambda raw: raw["session"].update(ends_on="9999-12-31"), "session.ends_on: Value error"),
         (lambda raw: raw["session"].update(starts_on="1812-01-01"), "years 1900 and 2200"),

@@ -1,4 +1,7 @@
-"""``workplan deadletters list|replay``: what a service refused, and why; send it back."""
+"""``workplan deadletters list|replay``: what a service refused, and why; send it back.
+
+The broker client is imported only when a command runs, so that ``--help`` answers at once.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from shared.messaging.dead_letter_queue import list_dead_letters, replay_dead_letters
-from shared.messaging.topology import Topology
+from shared.runtime.listing import Column, print_listing
 from shared.settings import WorkplanSettings
 
 app = typer.Typer(help="Dead-lettered messages of a service.", no_args_is_help=True)
@@ -22,25 +23,41 @@ ServiceOption = Annotated[str, typer.Option(help="planner, archive or notifier")
 def list_command(
     service: ServiceOption = "planner",
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="Every field, as JSON.")] = False,
 ) -> None:
     """Show dead letters with their reason (they stay in the queue)."""
+    from shared.messaging.dead_letter_queue import list_dead_letters  # noqa: PLC0415
+    from shared.messaging.topology import Topology  # noqa: PLC0415
+
     settings = WorkplanSettings()
     letters = asyncio.run(
         list_dead_letters(
             settings.amqp_url.get_secret_value(), Topology(settings.broker_prefix), service, limit
         )
     )
-    table = Table("message id", "code", "reason", "routing key", "at")
-    for letter in letters:
-        table.add_row(
-            letter.message_id or "-",
-            letter.code,
-            letter.reason,
-            letter.routing_key,
-            letter.dead_lettered_at or "-",
-        )
-    console.print(table)
-    console.print(f"{len(letters)} dead letter(s) in {service}")
+    rows = [
+        {
+            "message_id": letter.message_id,
+            "code": letter.code,
+            "reason": letter.reason,
+            "routing_key": letter.routing_key,
+            "exchange": letter.exchange,
+            "dead_lettered_at": letter.dead_lettered_at,
+            "content_type": letter.content_type,
+            "body": letter.body.decode("utf-8", "replace"),
+        }
+        for letter in letters
+    ]
+    columns = [
+        Column("message id", "message_id", copyable=True),
+        Column("code", "code"),
+        Column("reason", "reason"),
+        Column("routing key", "routing_key", copyable=True),
+        Column("at", "dead_lettered_at"),
+    ]
+    print_listing(rows, columns, as_json=as_json, console=console)
+    if not as_json:
+        console.print(f"{len(letters)} dead letter(s) in {service}")
 
 
 @app.command("replay")
@@ -54,6 +71,9 @@ def replay_command(
     """Send dead letters back to where they first arrived (e.g. after registering a source)."""
     if not replay_all and not message_id:
         raise typer.BadParameter("name messages with --id, or pass --all")
+    from shared.messaging.dead_letter_queue import replay_dead_letters  # noqa: PLC0415
+    from shared.messaging.topology import Topology  # noqa: PLC0415
+
     settings = WorkplanSettings()
     count = asyncio.run(
         replay_dead_letters(

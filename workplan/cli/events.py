@@ -6,16 +6,18 @@ import asyncio
 import json
 import uuid
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
 from shared.contract import CloudEvent, InvalidEvent, parse_data
 from shared.contract.amqp_binding import STRUCTURED_CONTENT_TYPE, encode_structured
 from shared.contract.envelope import JSON_CONTENT_TYPE, SCHEMA_URI_PREFIX
-from shared.messaging.publisher import ConfirmingPublisher, OutgoingMessage, PublishFailed
-from shared.messaging.topology import Topology
 from shared.settings import WorkplanSettings
+
+if TYPE_CHECKING:  # the broker client loads only when an event is sent (--help stays quick)
+    from shared.messaging.publisher import OutgoingMessage
+    from shared.messaging.topology import Topology
 
 
 def publish(
@@ -50,6 +52,8 @@ def publish(
         sequence=str(sequence) if sequence is not None else None,
         data=payload,
     )
+    from shared.messaging.publisher import PublishFailed  # noqa: PLC0415
+
     try:
         asyncio.run(
             send(event, WorkplanSettings(), mode="binary" if mode == "binary" else "structured")
@@ -63,6 +67,9 @@ def publish(
 async def send(
     event: CloudEvent, settings: WorkplanSettings, *, mode: Literal["structured", "binary"]
 ) -> None:
+    from shared.messaging.publisher import ConfirmingPublisher  # noqa: PLC0415
+    from shared.messaging.topology import Topology  # noqa: PLC0415
+
     topology = Topology(settings.broker_prefix)
     publisher = ConfirmingPublisher(settings.amqp_url.get_secret_value(), app_id="workplan-cli")
     await publisher.connect()
@@ -76,6 +83,8 @@ def to_message(
     event: CloudEvent, topology: Topology, *, mode: Literal["structured", "binary"]
 ) -> OutgoingMessage:
     """The AMQP message of an event in either CloudEvents mode."""
+    from shared.messaging.publisher import OutgoingMessage  # noqa: PLC0415
+
     if mode == "structured":
         return OutgoingMessage(
             exchange=topology.events_exchange,

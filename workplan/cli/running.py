@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import httpx
 import typer
@@ -19,17 +19,16 @@ from migrations.runner import SERVICES as MIGRATED
 from migrations.runner import upgrade
 from shared.db.bootstrap_database import ensure_database
 from shared.settings import WorkplanSettings
+from workplan.local_run.mail_catcher import MailCatcher
+from workplan.local_run.mail_folder import MailFolder
+from workplan.local_run.ports import Listener, refusal, taken
+from workplan.local_run.settings import LocalRunSettings
+from workplan.local_run.supervisor import CombinedLog, Supervisor
 
 console = Console(stderr=True)
 SAMPLE = (
     Path(__file__).resolve().parents[2] / "examples" / "2026-spring-international-relations.yaml"
 )
-SERVICES = {
-    "planner": ("WORKPLAN_PLANNER_HOST", "WORKPLAN_PLANNER_PORT", "127.0.0.1", 8001),
-    "archive": ("WORKPLAN_ARCHIVE_HOST", "WORKPLAN_ARCHIVE_PORT", "127.0.0.1", 8002),
-    "notifier": ("WORKPLAN_NOTIFIER_HOST", "WORKPLAN_NOTIFIER_PORT", "127.0.0.1", 8003),
-}
-"""Every service that exists, with where its HTTP API listens by default."""
 
 
 def migrate() -> None:
@@ -66,62 +65,151 @@ def up(
     sample: Annotated[bool, typer.Option(help="Import the sample work plan.")] = True,
     ready_timeout: Annotated[float, typer.Option(help="Seconds to wait for readiness.")] = 60,
 ) -> None:
-    """Migrate, load the sample work plan, start every service; Ctrl-C stops them all."""
-    migrate()
-    if sample:
-        _run([sys.executable, "-m", "workplan.cli", "import", str(SAMPLE)])
-    processes = {
-        name: subprocess.Popen([sys.executable, "-m", "workplan.cli", name])  # noqa: S603
-        for name in SERVICES
-    }
-    stopping = False
+    """Migrate, load the sample work plan, start every service; Ctrl-C stops them all.
 
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    urls = _wait_ready(processes, ready_timeout)
-    for name, url in urls.items():
-        console.print(f"[green]{name}[/green] {url}/docs   (ready: {url}/readyz)")
-    console.print("mint a token: workplan tokens create --scope planner:read --scope planner:write")
-    while not stopping and all(p.poll() is None for p in processes.values()):
-        time.sleep(0.5)
-    for process in processes.values():
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes.values():
-        process.wait(timeout=60)
-    failed = [name for name, p in processes.items() if p.returncode not in (0, -signal.SIGTERM)]
-    if failed and not stopping:
+    Every port is checked first. The services' lines come in one log, each naming its
+    service. When one service ends, the others are stopped; none is left behind. With no
+    SMTP server configured, mail is caught locally (``workplan mail list``)."""
+    settings = LocalRunSettings()
+    log = CombinedLog(sys.stderr, colour=_colour(sys.stderr))
+    catcher = None if settings.smtp_configured else _catcher(settings, log)
+    clashes = taken(_listeners(settings, catcher))
+    if clashes:
+        log.line("up", refusal(clashes))
         raise typer.Exit(1)
+    supervisor = Supervisor(log, grace_seconds=settings.graceful_timeout + 10)
+    stopping = threading.Event()
+    try:
+        _migrate_quietly(settings, log)
+        if sample:
+            _load_sample(supervisor, log)
+        if catcher is not None:
+            catcher.start()
+            log.line("up", f"no SMTP server configured: catching mail at {catcher.address} "
+                     f"into {catcher.folder.path.resolve()} (workplan mail list)")  # fmt: skip
+        for signal_number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signal_number, lambda *_: stopping.set())
+        env = _service_env(settings, catcher)
+        for name in settings.listeners():
+            supervisor.start(name, [*WORKPLAN, name], env)
+        if not _wait_ready(supervisor, settings, log, ready_timeout, stopping):
+            raise typer.Exit(1)
+        while not stopping.is_set() and not supervisor.ended():
+            stopping.wait(0.5)
+        if stopping.is_set():
+            return  # asked to stop (Ctrl-C reaches the services too: they stop by themselves)
+        for process in supervisor.ended():
+            log.line("up", f"{process.name} ended with exit code {process.returncode}; "
+                     "stopping the others")  # fmt: skip
+        raise typer.Exit(1)
+    finally:
+        supervisor.stop()
+        if catcher is not None:
+            catcher.stop()
+        if supervisor.processes:
+            log.line("up", "stopped: " + ", ".join(supervisor.processes))
 
 
-def _wait_ready(processes: dict[str, subprocess.Popen[bytes]], timeout: float) -> dict[str, str]:
-    urls = {}
-    for name in processes:
-        host_var, port_var, host, port = SERVICES[name]
-        urls[name] = f"http://{os.environ.get(host_var, host)}:{os.environ.get(port_var, port)}"
-    deadline = time.monotonic() + timeout
+WORKPLAN = [sys.executable, "-m", "workplan.cli"]
+
+
+def _load_sample(supervisor: Supervisor, log: CombinedLog) -> None:
+    """The sample work plan, and the demo clerk who signs in to the console to see it."""
+    if supervisor.run("import", [*WORKPLAN, "import", str(SAMPLE)]) != 0:
+        log.line("up", "the sample work plan was not imported; stopping")
+        raise typer.Exit(1)
+    supervisor.run("users", DEMO_USER_COMMAND)  # refused, harmlessly, if it exists
+
+
+def _colour(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+def _catcher(settings: LocalRunSettings, log: CombinedLog) -> MailCatcher:
+    def caught(path: Path, recipients: list[str]) -> None:
+        log.line("mail", f"caught for {', '.join(recipients)}: workplan mail show {path.stem}")
+
+    folder = MailFolder(settings.mail_catcher_dir)
+    return MailCatcher(
+        folder, settings.mail_catcher_host, settings.mail_catcher_port, caught=caught
+    )
+
+
+def _listeners(settings: LocalRunSettings, catcher: MailCatcher | None) -> list[Listener]:
+    listeners = [
+        Listener(name, host, port, f"WORKPLAN_{name.upper()}_PORT")
+        for name, (host, port) in settings.listeners().items()
+    ]
+    if catcher is not None:
+        listeners.append(
+            Listener("mail catcher", catcher.host, catcher.port, "WORKPLAN_MAIL_CATCHER_PORT")
+        )
+    return listeners
+
+
+def _migrate_quietly(settings: LocalRunSettings, log: CombinedLog) -> None:
+    url = settings.database_url.get_secret_value()
+    asyncio.run(ensure_database(url))
+    upgrade(url)
+    log.line("up", f"migrated: {', '.join(MIGRATED)}")
+
+
+def _service_env(settings: LocalRunSettings, catcher: MailCatcher | None) -> dict[str, str]:
+    """The services' environment: readable log lines unless JSON was asked for, and the
+    mail catcher as their SMTP server when there is one."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if "log_json" not in settings.model_fields_set:
+        env["WORKPLAN_LOG_JSON"] = "false"
+    # the console is served over plain http on this machine: its cookie cannot be Secure
+    env.setdefault("WORKPLAN_COOKIE_SECURE", "false")
+    if catcher is not None:
+        env["WORKPLAN_SMTP_HOST"], env["WORKPLAN_SMTP_PORT"] = catcher.host, str(catcher.port)
+    return env
+
+
+def _wait_ready(
+    supervisor: Supervisor,
+    settings: LocalRunSettings,
+    log: CombinedLog,
+    timeout: float,
+    stopping: threading.Event,
+) -> bool:
+    """Wait until every service answers ``/readyz``; ``False`` when one ended first."""
+    urls = {name: f"http://{host}:{port}" for name, (host, port) in settings.listeners().items()}
     pending = dict(urls)
-    while pending and time.monotonic() < deadline:
+    deadline = time.monotonic() + timeout
+    while pending and time.monotonic() < deadline and not stopping.is_set():
+        for ended in supervisor.ended():
+            log.line("up", f"{ended.name} ended with exit code {ended.returncode} while "
+                     "starting; stopping the others")  # fmt: skip
+            return False
         for name, url in list(pending.items()):
-            if processes[name].poll() is not None:
-                console.print(f"[red]{name} exited[/red] with {processes[name].returncode}")
-                raise typer.Exit(1)
             try:
                 if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
                     del pending[name]
             except httpx.HTTPError:
                 pass
-        time.sleep(0.5)
-    if pending:
-        console.print(f"[yellow]not ready after {timeout:g} s:[/yellow] {', '.join(pending)}")
-    return urls
+        stopping.wait(0.5)
+    if pending and not stopping.is_set():
+        log.line("up", f"not ready after {timeout:g} s: {', '.join(pending)}")
+    for name, url in urls.items():
+        if name not in pending and name != "console":
+            log.line("up", f"{name} ready: {url}/docs")
+    if "console" in urls and "console" not in pending:
+        log.line("up", f"staff console: {urls['console']}/  (sign in as {DEMO_USER!r}, "
+                 f"password {DEMO_PASSWORD!r}, when the sample data was loaded)")  # fmt: skip
+    log.line(
+        "up", "mint a token: workplan tokens create --scope planner:read --scope planner:write"
+    )
+    return True
 
 
-def _run(command: list[str]) -> None:
-    result = subprocess.run(command, check=False)  # noqa: S603
-    if result.returncode != 0:
-        raise typer.Exit(result.returncode)
+DEMO_USER, DEMO_PASSWORD = "demo", "workplan-demo"
+"""A sign-in for the sample data on a local machine (made by ``workplan up``)."""
+DEMO_USER_COMMAND = [
+    *WORKPLAN, "users", "add", DEMO_USER,
+    "--role", "clerk", "--role", "analyst", "--role", "cleared", "--role", "admin",
+    "--name", "Demo clerk", "--email", "demo@workplan.local", "--language", "az",
+    "--password", DEMO_PASSWORD,
+]  # fmt: skip
+"""The demo clerk, with every role (``workplan users add``)."""

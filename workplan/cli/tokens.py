@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from shared.auth.tokens import SCOPES, mint_token
+from shared.runtime.listing import print_document
 from shared.settings import WorkplanSettings
 
 app = typer.Typer(help="Bearer tokens (JWT) for the HTTP APIs.", no_args_is_help=True)
@@ -30,7 +31,12 @@ def create(
 
 
 @app.command("scopes")
-def scopes() -> None:
+def scopes(
+    as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+) -> None:
     """List the scopes the services know."""
+    if as_json:
+        print_document([{"scope": name, "meaning": meaning} for name, meaning in SCOPES.items()])
+        return
     for name, meaning in SCOPES.items():
         typer.echo(f"{name:22} {meaning}")

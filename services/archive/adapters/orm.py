@@ -10,6 +10,8 @@
   organisation is named, per item and classification (so that a reader's counts include
   only what the classification rule lets them see, whatever items are reclassified later).
 - ``access_log``: every read of restricted data.
+- ``calendar_feeds``: personal calendar feed links: owner, filters, clearance, the SHA-256
+  of the token (never the token), last use, revocation.
 """
 
 from __future__ import annotations
@@ -165,4 +167,22 @@ access_log = Table(
     Index("ix_access_log_at", "at"),
     Index("ix_access_log_principal_at", "principal", "at"),
     Index("ix_access_log_subjects", "subjects", postgresql_using="gin"),
+)
+
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("token_hash", Text, nullable=False, unique=True),
+    Column("owner", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("committee", Text, nullable=True),
+    Column("organization", Text, nullable=True),
+    Column("item_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")),
+    Column("cleared", Boolean, nullable=False),
+    Column("created_by", Text, nullable=False),
+    _moment("created_at", server_default=func.now()),
+    _moment("last_used_at", nullable=True),
+    _moment("revoked_at", nullable=True),
+    Index("ix_calendar_feeds_owner", "owner"),
 )

@@ -133,6 +133,17 @@ class SqlArchiveQueries:
         )
         return await self._fetch(sql, {**params, "limit": page.limit, "offset": page.offset})
 
+    async def count_states(
+        self, kind: Kind, where: StateFilter, viewer: Viewer, *, tsquery: str | None
+    ) -> int:
+        """How many rows :meth:`states` would give over all its pages."""
+        source, conditions, params = _state_source(kind, where, viewer, tsquery, None)
+        matching = " AND ".join(conditions) or "true"
+        rows = await self._fetch(
+            f"SELECT count(*) AS total FROM ({source}) v WHERE {matching}", params
+        )
+        return int(rows[0]["total"])
+
     async def ranked_states(
         self,
         kind: Kind,

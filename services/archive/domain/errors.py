@@ -11,3 +11,7 @@ class NotFound(ArchiveError):
 
 class BadQuery(ArchiveError):
     """The parameters cannot be answered as given."""
+
+
+class Forbidden(ArchiveError):
+    """The caller may not do this (e.g. make a feed for someone else without the scope)."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, Self
 
+from services.archive.domain.feeds import CalendarFeed
 from services.archive.domain.projections import Kind, Projection
 from services.archive.domain.records import ArchivedEvent, SearchColumns
 from services.archive.domain.text_query import Match, TextQuery, WordForms
@@ -105,6 +106,9 @@ class ArchiveQueries(Protocol):
         tsquery: str | None,
         key: str | None = None,
     ) -> list[Row]: ...
+    async def count_states(
+        self, kind: Kind, where: StateFilter, viewer: Viewer, *, tsquery: str | None
+    ) -> int: ...
     async def ranked_states(
         self,
         kind: Kind,
@@ -131,3 +135,24 @@ class AccessLog(Protocol):
     ) -> None: ...
     async def find(self, where: AccessLogFilter, page: Page) -> list[Row]:
         """Entries matching the filter, newest first."""
+
+
+class FeedStore(Protocol):
+    """Calendar feeds and the hashes of their tokens."""
+
+    async def add(self, feed: CalendarFeed, token_hash: str) -> CalendarFeed:
+        """Store a new feed; returns it as stored (with its creation time)."""
+
+    async def get(self, feed_id: uuid.UUID) -> CalendarFeed | None: ...
+    async def by_token_hash(self, token_hash: str) -> CalendarFeed | None:
+        """The active (not revoked) feed of that token, if any."""
+
+    async def find(self, owner: str | None) -> list[CalendarFeed]:
+        """Feeds of one owner, or of everyone; newest first, revoked ones too."""
+
+    async def revoke(self, feed_id: uuid.UUID) -> CalendarFeed | None: ...
+    async def touch(self, feed_id: uuid.UUID) -> None:
+        """Record that the feed was read now."""
+
+    async def session_zones(self) -> dict[tuple[str, str], str]:
+        """The time zone of each (committee, session) the archive knows hearings of."""

@@ -66,6 +66,14 @@ async def list_states(
     return await queries.states(kind, where, viewer, page, tsquery=tsquery)
 
 
+async def count_states(
+    queries: ArchiveQueries, kind: Kind, where: StateFilter, viewer: Viewer
+) -> int:
+    """How many the whole list holds, every page (what the viewer may see)."""
+    tsquery = (await text_query(queries, where.text)).tsquery if where.text else None
+    return await queries.count_states(kind, where, viewer, tsquery=tsquery)
+
+
 async def get_state(
     queries: ArchiveQueries, kind: Kind, key: str, viewer: Viewer, as_of: datetime | None
 ) -> Row:

@@ -13,6 +13,25 @@ PRODID = "-//Workplan//Notifier//EN"
 
 def ics(invite: CalendarInvite) -> str:
     """A VCALENDAR with ``METHOD`` and one VEVENT; times in UTC."""
+    return with_attendee(ics_for_everyone(invite), invite.attendee_email, invite.attendee_name)
+
+
+def with_attendee(calendar: str, email: str, name: str) -> str:
+    """The calendar of :func:`ics_for_everyone` with the recipient as its attendee."""
+    event = icalendar.Event()
+    attendee = icalendar.vCalAddress(f"mailto:{email}")
+    attendee.params["cn"] = icalendar.vText(name)
+    attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+    attendee.params["partstat"] = icalendar.vText("NEEDS-ACTION")
+    attendee.params["rsvp"] = icalendar.vText("FALSE")
+    event.add("attendee", attendee)
+    line = event.to_ical().decode().removeprefix("BEGIN:VEVENT\r\n").removesuffix("END:VEVENT\r\n")
+    head, tail = calendar.rsplit("END:VEVENT\r\n", 1)
+    return f"{head}{line}END:VEVENT\r\n{tail}"
+
+
+def ics_for_everyone(invite: CalendarInvite) -> str:
+    """The calendar without its attendee: the same for every recipient of one wording."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -33,11 +52,5 @@ def ics(invite: CalendarInvite) -> str:
     organizer = icalendar.vCalAddress(f"mailto:{invite.organizer_email}")
     organizer.params["cn"] = icalendar.vText(invite.organizer_name)
     event.add("organizer", organizer)
-    attendee = icalendar.vCalAddress(f"mailto:{invite.attendee_email}")
-    attendee.params["cn"] = icalendar.vText(invite.attendee_name)
-    attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
-    attendee.params["partstat"] = icalendar.vText("NEEDS-ACTION")
-    attendee.params["rsvp"] = icalendar.vText("FALSE")
-    event.add("attendee", attendee)
     calendar.add_component(event)
     return str(calendar.to_ical().decode())

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, or_, select, update
+from sqlalchemy import delete, func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +35,7 @@ from services.notifier.handlers.ports import (
     DeliveryFilter,
     DeliveryView,
     Page,
+    Queued,
 )
 
 
@@ -190,6 +191,31 @@ class SqlDeliveryRepository:
         )
         return True
 
+    async def add_many(self, queued: Sequence[Queued]) -> int:
+        now = datetime.now(UTC)
+        rows = [_delivery_row(delivery, now) for delivery, _ in queued]
+        statement = (
+            pg_insert(deliveries)
+            .on_conflict_do_nothing(
+                index_elements=["event_source", "event_id", "recipient_id", "channel"]
+            )
+            .returning(deliveries.c.id)
+        )
+        stored = set((await self._session.scalars(statement, rows)).all())
+        if not stored:
+            return 0
+        kept = [
+            (delivery, notification) for delivery, notification in queued if delivery.id in stored
+        ]
+        await self._session.execute(
+            insert(delivery_attempts),
+            [{"delivery_id": d.id, "attempt": 0, "status": d.status} for d, _ in kept],
+        )
+        inbox_rows = [n.__dict__ for _, n in kept if n is not None]
+        if inbox_rows:
+            await self._session.execute(insert(notifications), inbox_rows)
+        return len(stored)
+
     async def get(self, delivery_id: uuid.UUID, *, for_update: bool = False) -> DeliveryView | None:
         statement = select(*_VIEW_COLUMNS).where(deliveries.c.id == delivery_id)
         if for_update:
@@ -233,6 +259,28 @@ class SqlDeliveryRepository:
                 delivery_id=delivery_id, attempt=0, status="queued", detail=detail
             )
         )
+
+
+def _delivery_row(delivery: Delivery, now: datetime) -> dict[str, Any]:
+    sent = delivery.status == "sent"
+    return {
+        "id": delivery.id,
+        "event_source": delivery.event_source,
+        "event_id": delivery.event_id,
+        "event_type": delivery.event_type,
+        "subject": delivery.subject,
+        "kind": delivery.kind,
+        "recipient_id": delivery.recipient_id,
+        "channel": delivery.channel,
+        "endpoint_id": delivery.endpoint_id,
+        "target": delivery.target,
+        "message_id": delivery.message_id,
+        "content": delivery.content,
+        "restricted": delivery.restricted,
+        "status": delivery.status,
+        "next_attempt_at": None if sent else now,
+        "sent_at": now if sent else None,
+    }
 
 
 _VIEW_COLUMNS = (
@@ -377,6 +425,39 @@ class SqlSubjectVersions:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def lock(self, subjects: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Lock every subject's row, making the missing ones (version 0) first, in one order
+        for every consumer: a batch then decides on versions no other can change under it."""
+        ordered = sorted(set(subjects))
+        await self._session.execute(
+            pg_insert(subject_versions).on_conflict_do_nothing(
+                index_elements=["source", "subject"]
+            ),
+            [{"source": source, "subject": subject, "sequence": 0} for source, subject in ordered],
+        )
+        c = subject_versions.c
+        statement = (
+            select(c.source, c.subject, c.sequence)
+            .where(tuple_(c.source, c.subject).in_(ordered))
+            .order_by(c.source, c.subject)
+            .with_for_update()
+        )
+        rows = await self._session.execute(statement)
+        return {(row.source, row.subject): row.sequence for row in rows}
+
+    async def advance_many(self, versions: dict[tuple[str, str], int]) -> set[tuple[str, str]]:
+        values = pg_insert(subject_versions)
+        statement = values.on_conflict_do_update(
+            index_elements=["source", "subject"],
+            set_={"sequence": values.excluded.sequence, "updated_at": func.now()},
+            where=subject_versions.c.sequence < values.excluded.sequence,
+        ).returning(subject_versions.c.source, subject_versions.c.subject)
+        rows = [
+            {"source": source, "subject": subject, "sequence": sequence}
+            for (source, subject), sequence in versions.items()
+        ]
+        return {(row[0], row[1]) for row in await self._session.execute(statement, rows)}
+
     async def advance(self, source: str, subject: str, sequence: int) -> bool:
         values = pg_insert(subject_versions).values(
             source=source, subject=subject, sequence=sequence
@@ -408,6 +489,32 @@ class SqlItemClassifications:
                 where=item_classifications.c.sequence < values.excluded.sequence,
             )
         )
+
+    async def record_many(self, records: Sequence[tuple[uuid.UUID, str, int]]) -> None:
+        values = pg_insert(item_classifications)
+        statement = values.on_conflict_do_update(
+            index_elements=["item_id"],
+            set_={
+                "classification": values.excluded.classification,
+                "sequence": values.excluded.sequence,
+                "updated_at": func.now(),
+            },
+            where=item_classifications.c.sequence < values.excluded.sequence,
+        )
+        await self._session.execute(
+            statement,
+            [
+                {"item_id": item, "classification": classification, "sequence": sequence}
+                for item, classification, sequence in records
+            ],
+        )
+
+    async def current(self, item_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[str, int]]:
+        c = item_classifications.c
+        rows = await self._session.execute(
+            select(c.item_id, c.classification, c.sequence).where(c.item_id.in_(list(item_ids)))
+        )
+        return {row.item_id: (row.classification, row.sequence) for row in rows}
 
     async def of(self, item_id: uuid.UUID) -> str | None:
         statement = select(item_classifications.c.classification).where(

@@ -15,6 +15,7 @@ from types import TracebackType
 
 import aiosmtplib
 
+from services.notifier.adapters.mail_server_watch import MailServerWatch
 from services.notifier.domain.deliveries import AttemptResult, DueDelivery
 
 STALE_AFTER_SECONDS = 30.0
@@ -35,8 +36,10 @@ class SmtpMailer:
         tls: bool = False,
         timeout: float = 30.0,
         connections: int = 4,
+        watch: MailServerWatch | None = None,
     ) -> None:
         self._host, self._port = host, port
+        self._watch = watch or MailServerWatch(f"{host}:{port}")
         self._envelope_from = envelope_from
         self._username, self._password = username, password
         self._starttls, self._tls = starttls, tls
@@ -63,11 +66,8 @@ class SmtpMailer:
         if time.monotonic() < self._down_until:
             return AttemptResult.transient(self._down_reason)
         async with self._slots:
-            try:
-                client = await self._client()
-            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-                self._down_reason = f"cannot connect to the mail server: {_describe(exc)}"
-                self._down_until = time.monotonic() + FAIL_FAST_SECONDS
+            client = await self._connected()
+            if client is None:
                 return AttemptResult.transient(self._down_reason)
             try:
                 _refused, reply = await client.sendmail(
@@ -87,6 +87,27 @@ class SmtpMailer:
                 return AttemptResult.transient(f"mail server: {_describe(exc)}")
             self._idle.append((client, time.monotonic()))
             return AttemptResult.sent(f"accepted: {reply.strip()[:200]}")
+
+    async def check(self) -> bool:
+        """Connect (or check an open connection with NOOP); ``True`` when the server answers."""
+        async with self._slots:
+            client = await self._connected()
+            if client is None:
+                return False
+            self._idle.append((client, time.monotonic()))
+            return True
+
+    async def _connected(self) -> aiosmtplib.SMTP | None:
+        """A connection, or ``None`` when the server cannot be reached (the watch is told)."""
+        try:
+            client = await self._client()
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            self._down_reason = f"cannot connect to the mail server: {_describe(exc)}"
+            self._down_until = time.monotonic() + FAIL_FAST_SECONDS
+            self._watch.unreachable(_describe(exc))
+            return None
+        self._watch.reachable()
+        return client
 
     async def _client(self) -> aiosmtplib.SMTP:
         while self._idle:

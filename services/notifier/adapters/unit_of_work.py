@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -46,6 +47,9 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+
+    async def record_events(self, events: Sequence[CloudEvent]) -> set[tuple[str, str]]:
+        return await self._inbox.record_many(self.session, events)
 
     async def seen_before(self, event: CloudEvent) -> bool:
         return not await self._inbox.record(self.session, event)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.notifier.domain.notices import Notice
 from services.notifier.domain.recipients import Recipient
@@ -16,7 +17,7 @@ from services.notifier.domain.wording import (
     FIELD_WORDS,
     STATUS_WORDS,
     format_moment,
-    format_span,
+    format_span_for,
     localized,
     word,
 )
@@ -24,7 +25,8 @@ from services.notifier.domain.wording import (
 
 @dataclass(frozen=True)
 class NoticeText:
-    """The facts of a notice in the recipient's language and time zone, ready for templates."""
+    """The facts of a notice in the recipient's language, with times in the session's zone
+    (and the recipient's when it differs), ready for templates."""
 
     kind: str
     family: str
@@ -72,14 +74,17 @@ def describe(notice: Notice, recipient: Recipient, link: str) -> NoticeText:
         organizations=", ".join(notice.organizations) or None,
     )
     if (hearing := notice.hearing) is not None:
+        session = _zone(hearing.timezone, zone)
         previous_when = (
-            format_span(hearing.previous_starts_at, hearing.previous_ends_at, zone, language)
+            format_span_for(
+                hearing.previous_starts_at, hearing.previous_ends_at, session, zone, language
+            )
             if hearing.previous_starts_at and hearing.previous_ends_at
             else None
         )
         return _with(
             text,
-            when=format_span(hearing.starts_at, hearing.ends_at, zone, language),
+            when=format_span_for(hearing.starts_at, hearing.ends_at, session, zone, language),
             previous_when=previous_when,
             where=hearing.location,
             previous_where=hearing.previous_location,
@@ -103,6 +108,14 @@ def describe(notice: Notice, recipient: Recipient, link: str) -> NoticeText:
             summary=localized(meeting.summary, language) or None,
         )
     return text
+
+
+def _zone(name: str, otherwise: ZoneInfo) -> ZoneInfo:
+    """The session's zone as the event names it; the reader's if this machine lacks it."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return otherwise
 
 
 def _with(text: NoticeText, **changes: Any) -> NoticeText:

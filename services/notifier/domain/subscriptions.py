@@ -16,12 +16,14 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from difflib import get_close_matches
 from typing import Literal
 
 from services.notifier.domain.errors import RuleViolation
 from services.notifier.domain.notices import Notice
 from services.notifier.domain.recipients import Recipient
 from services.notifier.domain.webhooks import WebhookEndpoint
+from shared.contract.registry import EVENT_TYPES
 
 Channel = Literal["email", "webhook", "inbox"]
 Mode = Literal["immediate", "digest"]
@@ -35,6 +37,11 @@ def check_type_pattern(pattern: str) -> str:
             f"event type {pattern!r} must be a type (workplan.hearing.cancelled.v1), a prefix "
             "ending in * (workplan.hearing.*), or * for every type"
         )
+    if not any(type_matches(pattern, known) for known in EVENT_TYPES):
+        families = sorted({known.rsplit(".", 2)[0] + ".*" for known in EVENT_TYPES})
+        close = get_close_matches(pattern, [*sorted(EVENT_TYPES), *families], n=1)
+        hint = f"did you mean {close[0]}?" if close else f"the families: {', '.join(families)}"
+        raise RuleViolation(f"event type {pattern!r} matches none of the event types; {hint}")
     return pattern
 
 

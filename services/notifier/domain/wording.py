@@ -126,6 +126,18 @@ def format_span(starts_at: datetime, ends_at: datetime, zone: ZoneInfo, language
     return f"{span} ({zone.key})"
 
 
+def format_span_for(
+    starts_at: datetime, ends_at: datetime, session: ZoneInfo, reader: ZoneInfo, language: str
+) -> str:
+    """The session's local time first (where the hearing takes place), then the reader's
+    when it differs: ``12 March 2026, 11:00–13:00 (Asia/Baku); 12 March 2026, 07:00–09:00
+    (Europe/London)``."""
+    shown = format_span(starts_at, ends_at, session, language)
+    if reader.key == session.key:
+        return shown
+    return f"{shown}; {format_span(starts_at, ends_at, reader, language)}"
+
+
 def format_day(day: date, language: str) -> str:
     """``12 March 2026`` / ``12 mart 2026`` / ``12 марта 2026``."""
     months = MONTHS.get(language, MONTHS["en"])

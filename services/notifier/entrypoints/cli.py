@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Annotated, TypeVar, cast
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from services.notifier.bootstrap import Notifier, bootstrap
 from services.notifier.domain.deliveries import UNDELIVERED
@@ -30,6 +30,7 @@ from services.notifier.handlers.commands import (
 from services.notifier.handlers.digests import compose_digests
 from services.notifier.handlers.ports import DeliveryFilter, Page
 from services.notifier.settings import NotifierSettings
+from shared.runtime.listing import Column, print_document, print_listing
 
 T = TypeVar("T")
 console = Console()
@@ -51,6 +52,7 @@ app.add_typer(digest_app, name="digest")
 
 Id = Annotated[uuid.UUID, typer.Argument(help="The id.")]
 Limit = Annotated[int, typer.Option(min=1, max=10_000)]
+Json = Annotated[bool, typer.Option("--json", help="Every field of every row, as JSON.")]
 
 
 def run(work: Callable[[Notifier], Awaitable[T]], settings: NotifierSettings | None = None) -> T:
@@ -90,14 +92,18 @@ def add_recipient(
 
 
 @recipients_app.command("list")
-def list_recipients(limit: Limit = 100) -> None:
+def list_recipients(limit: Limit = 100, as_json: Json = False) -> None:
     found = run(lambda n: recipients.list_recipients(n.uow(), Page(limit=limit)))
-    table = Table("id", "name", "e-mail", "language", "time zone", "active", "cleared")
-    for r in found:
-        table.add_row(
-            str(r.id), r.name, r.email, r.language, r.timezone, str(r.active), str(r.cleared)
-        )
-    console.print(table)
+    columns = [
+        Column("id", "id", copyable=True),
+        Column("name", "name"),
+        Column("e-mail", "email", copyable=True),
+        Column("language", "language"),
+        Column("time zone", "timezone"),
+        Column("active", "active"),
+        Column("cleared", "cleared"),
+    ]
+    print_listing([_fields(r) for r in found], columns, as_json=as_json, console=console)
 
 
 @subscriptions_app.command("add")
@@ -130,9 +136,10 @@ def add_subscription(  # noqa: PLR0917 - a command takes one argument per option
 def list_subscriptions(
     recipient: Annotated[uuid.UUID | None, typer.Option(help="Only this recipient's")] = None,
     limit: Limit = 100,
+    as_json: Json = False,
 ) -> None:
     found = run(lambda n: subscriptions.list_subscriptions(n.uow(), recipient, Page(limit=limit)))
-    table = Table("id", "recipient", "channel", "mode", "event type", "filters", "muted")
+    rows = []
     for s in found:
         filters = ", ".join(
             f"{k}={v}"
@@ -143,10 +150,17 @@ def list_subscriptions(
             )
             if v
         )
-        table.add_row(
-            str(s.id), str(s.recipient_id), s.channel, s.mode, s.event_type, filters, str(s.muted)
-        )
-    console.print(table)
+        rows.append(_fields(s) | ({} if as_json else {"filters": filters}))
+    columns = [
+        Column("id", "id", copyable=True),
+        Column("recipient", "recipient_id", copyable=True),
+        Column("channel", "channel"),
+        Column("mode", "mode"),
+        Column("event type", "event_type", copyable=True),
+        Column("filters", "filters"),
+        Column("muted", "muted"),
+    ]
+    print_listing(rows, columns, as_json=as_json, console=console)
 
 
 @subscriptions_app.command("mute")
@@ -185,14 +199,17 @@ def add_webhook(
 
 
 @webhooks_app.command("list")
-def list_webhooks(limit: Limit = 100) -> None:
+def list_webhooks(limit: Limit = 100, as_json: Json = False) -> None:
     found = run(lambda n: recipients.list_webhook_endpoints(n.uow(), Page(limit=limit)))
-    table = Table("id", "recipient", "url", "enabled", "why disabled")
-    for e in found:
-        table.add_row(
-            str(e.id), str(e.recipient_id), e.url, str(e.enabled), e.disabled_reason or ""
-        )
-    console.print(table)
+    columns = [
+        Column("id", "id", copyable=True),
+        Column("recipient", "recipient_id", copyable=True),
+        Column("url", "url", copyable=True),
+        Column("enabled", "enabled"),
+        Column("why disabled", "disabled_reason"),
+    ]
+    rows = [_fields(e, hide=("secret",)) for e in found]  # the secret is shown only once
+    print_listing(rows, columns, as_json=as_json, console=console)
 
 
 @webhooks_app.command("enable")
@@ -229,12 +246,16 @@ def add_mandatory(
 
 
 @mandatory_app.command("list")
-def list_mandatory() -> None:
+def list_mandatory(as_json: Json = False) -> None:
     found = run(lambda n: subscriptions.list_mandatory_notices(n.uow()))
-    table = Table("id", "event type", "committee", "description")
-    for m in found:
-        table.add_row(str(m.id), m.event_type, m.committee or "(all)", m.description or "")
-    console.print(table)
+    columns = [
+        Column("id", "id", copyable=True),
+        Column("event type", "event_type", copyable=True),
+        Column("committee", "committee"),
+        Column("description", "description"),
+    ]
+    rows = [_fields(m) | ({} if as_json else {"committee": m.committee or "(all)"}) for m in found]
+    print_listing(rows, columns, as_json=as_json, console=console)
 
 
 @mandatory_app.command("remove")
@@ -244,37 +265,43 @@ def remove_mandatory(notice: Id) -> None:
 
 
 @deliveries_app.command("failed")
-def failed_deliveries(limit: Limit = 100) -> None:
+def failed_deliveries(limit: Limit = 100, as_json: Json = False) -> None:
     """Deliveries that did not go out: retrying, failed, dead (newest first)."""
     where = DeliveryFilter(statuses=UNDELIVERED, include_restricted=True)  # the operator
     found = run(lambda n: deliveries.list_deliveries(n.uow(), where, Page(limit=limit)))
-    table = Table("id", "status", "channel", "to", "event", "attempts", "last error")
-    for d in found:
-        table.add_row(
-            str(d.id),
-            d.status,
-            d.channel,
-            d.target,
-            d.event_type,
-            str(d.attempts),
-            (d.last_error or "")[:120],
-        )
-    console.print(table)
-    console.print(f"{len(found)} delivery(ies) not delivered")
+    columns = [
+        Column("id", "id", copyable=True),
+        Column("status", "status"),
+        Column("channel", "channel"),
+        Column("to", "target", copyable=True),
+        Column("event", "event_type"),
+        Column("attempts", "attempts"),
+        Column("last error", "last_error"),
+    ]
+    print_listing([_fields(d) for d in found], columns, as_json=as_json, console=console)
+    if not as_json:
+        console.print(f"{len(found)} delivery(ies) not delivered")
 
 
 @deliveries_app.command("show")
-def show_delivery(delivery: Id) -> None:
+def show_delivery(delivery: Id, as_json: Json = False) -> None:
     """One delivery and its journal."""
     found, journal = run(lambda n: deliveries.read_delivery(n.uow(), delivery, cleared=True))
+    if as_json:
+        print_document(_fields(found) | {"journal": [_fields(entry) for entry in journal]})
+        return
     console.print(
         f"{found.id} {found.channel} to {found.target}: {found.status}, "
-        f"{found.attempts} attempt(s); event {found.event_type} {found.event_id}"
+        f"{found.attempts} attempt(s); event {found.event_type} {found.event_id}",
+        soft_wrap=True,
     )
-    table = Table("attempt", "status", "at", "detail")
-    for entry in journal:
-        table.add_row(str(entry.attempt), entry.status, entry.at.isoformat(), entry.detail or "")
-    console.print(table)
+    columns = [
+        Column("attempt", "attempt"),
+        Column("status", "status"),
+        Column("at", "at"),
+        Column("detail", "detail"),
+    ]
+    print_listing([_fields(entry) for entry in journal], columns, as_json=False, console=console)
 
 
 @deliveries_app.command("resend")
@@ -325,6 +352,11 @@ def run_digest(
         )
 
     console.print(f"queued {run(compose)} digest(s)")
+
+
+def _fields(record: Any, hide: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A domain record as a row: every field but the hidden ones."""
+    return {k: v for k, v in dataclasses.asdict(record).items() if k not in hide}
 
 
 def _one_of(value: str, allowed: tuple[str, ...], hint: str) -> str:

@@ -1,73 +1,61 @@
-"""The notifier's event consumer: every event of the bus, turned into notifications."""
+"""The notifier's event consumer: every event of the bus, turned into notifications.
+
+The shared :class:`BatchConsumer` (aio-pika, one multiple ack per committed batch) hands
+events to a group commit with one writer: each batch is notified in one transaction, in
+delivery order, so events of one subject are applied in the order they were published,
+and the consumer never holds more than one database connection, whatever its prefetch.
+"""
 
 from __future__ import annotations
 
-from faststream.middlewares import AckPolicy
-from faststream.rabbit import Channel, RabbitRouter
-from faststream.rabbit.annotations import RabbitMessage
-from faststream.rabbit.message import RabbitMessage as RabbitMessageType
+import asyncio
+from collections.abc import Sequence
 
 from services.notifier.bootstrap import BINDING, SERVICE, Notifier
-from services.notifier.handlers.notify import notify_event
-from shared.contract import CloudEvent, parse_data
-from shared.messaging.intake import EventHandler, EventIntake
+from services.notifier.handlers.notify import notify_events
+from shared.contract import CloudEvent, EventData, parse_data
+from shared.db.group_commit import GroupCommit
+from shared.messaging.batch_consumer import BatchConsumer
 from shared.messaging.outcome import Outcome
-from shared.messaging.received import ReceivedMessage
-from shared.messaging.topology import consumer_queue, events_exchange
+
+Intake = tuple[CloudEvent, EventData]
 
 
-def event_handler(notifier: Notifier) -> EventHandler:
-    async def handle(event: CloudEvent) -> Outcome:
-        data = parse_data(event.type, event.data)  # unknown type or bad data: dead-lettered
-        return await notify_event(
-            event, data, notifier.uow(), notifier.renderer, notifier.notice_settings
+class NotifierConsumer:
+    def __init__(self, notifier: Notifier) -> None:
+        settings = notifier.settings
+
+        async def write(batch: Sequence[Intake]) -> list[Outcome]:
+            return await notify_events(
+                batch, notifier.uow(), notifier.renderer, notifier.notice_settings
+            )
+
+        self._consumer = BatchConsumer(
+            service=SERVICE,
+            amqp_url=settings.amqp_url.get_secret_value(),
+            queue=notifier.topology.queue(BINDING.service),
+            prefetch=settings.prefetch,
+            policy=notifier.policy,
+            dead_letters=notifier.dead_letters,
+            batches=GroupCommit(
+                write,
+                name="notifier intake",
+                max_size=settings.intake_batch_size,
+                max_wait=settings.intake_batch_wait,
+                concurrency=1,
+            ),
+            prepare=_parsed,
         )
 
-    return handle
+    async def run(self, stop: asyncio.Event) -> None:
+        """Consume until ``stop`` is set, then finish and ack what is in flight."""
+        await self._consumer.run(stop)
+
+    def problem(self) -> str | None:
+        """What keeps the consumer from taking messages, or ``None``."""
+        return self._consumer.problem()
 
 
-def build_consumer_router(notifier: Notifier) -> RabbitRouter:
-    intake = EventIntake(
-        service=SERVICE,
-        policy=notifier.policy,
-        dead_letters=notifier.dead_letters,
-        handle=event_handler(notifier),
-    )
-    router = RabbitRouter()
-
-    @router.subscriber(
-        consumer_queue(notifier.topology, BINDING),
-        events_exchange(notifier.topology),
-        channel=Channel(prefetch_count=notifier.settings.prefetch),
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        decoder=raw_body,
-        title="notifier: every event",
-        description=(
-            "Every CloudEvent of the bus (item, hearing and meeting events), structured or "
-            "binary. Each becomes at most one notification per recipient and channel, made "
-            "in the transaction that records the event in the inbox; the message is acked "
-            "after that commit. Refused messages are dead-lettered with the reason."
-        ),
-    )
-    async def on_event(body: bytes, message: RabbitMessage) -> None:
-        await intake.receive(received(message, body))
-
-    return router
-
-
-async def raw_body(message: RabbitMessageType) -> bytes:
-    """Hand the handler the bytes as received: the intake parses and validates them itself."""
-    return message.body
-
-
-def received(message: RabbitMessageType, body: bytes) -> ReceivedMessage:
-    raw = message.raw_message
-    return ReceivedMessage(
-        body=body,
-        content_type=raw.content_type,
-        routing_key=raw.routing_key or "",
-        exchange=raw.exchange or "",
-        message_id=raw.message_id,
-        headers=dict(raw.headers or {}),
-        redelivered=bool(raw.redelivered),
-    )
+def _parsed(event: CloudEvent, _body: bytes, _content_type: str | None) -> Intake:
+    """The event with its data as the contract's model (unknown type or bad data: refused)."""
+    return event, parse_data(event.type, event.data)

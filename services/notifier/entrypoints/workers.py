@@ -6,14 +6,17 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter as Tally
+from collections.abc import Sequence
 
 from prometheus_client import Counter
 
 from services.notifier.bootstrap import Notifier
+from services.notifier.domain.deliveries import DeliveryStep
 from services.notifier.domain.subscriptions import Channel
 from services.notifier.handlers.delivering import DeliveryPass, deliver_due
 from services.notifier.handlers.digests import compose_digests
 from services.notifier.handlers.ports import ChannelSender
+from shared.db.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,22 @@ class DeliveryWorker:
 
     def __init__(self, notifier: Notifier) -> None:
         self._notifier = notifier
+        queue = notifier.queue
+
+        async def write(steps: Sequence[DeliveryStep]) -> list[None]:
+            await queue.record(steps)
+            return [None] * len(steps)
+
+        self._results = GroupCommit(
+            write,
+            name="delivery results",
+            max_size=notifier.settings.delivery_batch_size,
+            max_wait=0.002,
+            concurrency=1,
+            max_outage=notifier.settings.delivery_lease_seconds,
+        )
+        """Attempts' outcomes, each written as soon as it is known, together with those
+        that finish meanwhile; written again while the database is unreachable."""
 
     async def run(self, stop: asyncio.Event) -> None:
         notifier = self._notifier
@@ -59,6 +78,7 @@ class DeliveryWorker:
             notifier.queue,
             senders,
             notifier.schedule,
+            record=self._results.submit,
             limit=settings.delivery_batch_size,
             lease_seconds=settings.delivery_lease_seconds,
             clock=notifier.clock,
@@ -86,6 +106,26 @@ class DeliveryWorker:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(settings.delivery_poll_interval):
                     await _first_of(wake, stop)
+
+
+class MailServerCheck:
+    """Connects to the mail server at start, so that an unreachable one is reported (once,
+    at WARNING) before any e-mail is due, and every ``smtp_check_interval`` while it stays
+    unreachable, so that ``/readyz`` shows when it is back even if nothing is being sent."""
+
+    def __init__(self, notifier: Notifier) -> None:
+        self._notifier = notifier
+
+    async def run(self, stop: asyncio.Event) -> None:
+        notifier = self._notifier
+        async with notifier.mailer(connections=1) as mailer:
+            while not stop.is_set():
+                await mailer.check()
+                if notifier.mail_watch.problem() is None:
+                    return
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(notifier.settings.smtp_check_interval):
+                        await stop.wait()
 
 
 class DigestWorker:

@@ -1,10 +1,16 @@
-"""One pass of the delivery worker: claim due deliveries, send them, record every attempt."""
+"""One pass of the delivery worker: claim due deliveries, send them, record every attempt.
+
+Each attempt's outcome is recorded as soon as it is known, not after the whole claim: a
+send that finished is in the journal (or being written, retried through a database
+outage) while the others still go out, so a database restart mid-pass cannot leave a sent
+e-mail looking unsent until its lease runs out and it is sent again.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,11 +32,16 @@ class DeliveryPass:
     steps: Sequence[DeliveryStep]
 
 
+RecordStep = Callable[[DeliveryStep], Awaitable[None]]
+"""Records one attempt's step (durably, before it returns); retries through outages."""
+
+
 async def deliver_due(
     queue: DeliveryQueue,
     senders: Mapping[Channel, ChannelSender],
     schedule: RetrySchedule,
     *,
+    record: RecordStep,
     limit: int,
     lease_seconds: float,
     clock: Callable[[], datetime],
@@ -39,19 +50,18 @@ async def deliver_due(
     due = await queue.claim(limit, lease_seconds)
     if not due:
         return DeliveryPass((), ())
-    tasks = [asyncio.create_task(_attempt(delivery, senders)) for delivery in due]
-    done, late = await asyncio.wait(tasks, timeout=lease_seconds * 0.8)
-    for task in late:
-        task.cancel()
-    results = [
-        task.result()
-        if task in done
-        else AttemptResult.transient("no answer before the delivery's lease ran out")
-        for task in tasks
-    ]
-    now = clock()
-    steps = [schedule.decide(d, r, now) for d, r in zip(due, results, strict=True)]
-    await queue.record(steps)
+
+    async def attempt_and_record(delivery: DueDelivery) -> DeliveryStep:
+        try:
+            async with asyncio.timeout(lease_seconds * 0.8):
+                result = await _attempt(delivery, senders)
+        except TimeoutError:
+            result = AttemptResult.transient("no answer before the delivery's lease ran out")
+        step = schedule.decide(delivery, result, clock())
+        await record(step)
+        return step
+
+    steps = await asyncio.gather(*(attempt_and_record(delivery) for delivery in due))
     return DeliveryPass(due, steps)
 
 

@@ -29,6 +29,9 @@ from services.notifier.domain.subscriptions import (
 from services.notifier.domain.webhooks import WebhookEndpoint
 from shared.contract import CloudEvent
 
+Queued = tuple[Delivery, Notification | None]
+"""A delivery to store, and the inbox notification it carries (inbox channel only)."""
+
 UnsubscribeScope = tuple[Literal["subscription", "digests"], uuid.UUID]
 """What a one-click unsubscribe link mutes: one subscription, or a recipient's digests."""
 
@@ -112,6 +115,11 @@ class MandatoryNoticeRepository(Protocol):
 
 
 class DeliveryRepository(Protocol):
+    async def add_many(self, queued: Sequence[Queued]) -> int:
+        """Store deliveries (and their inbox notifications) in a few statements; one whose
+        (event, recipient, channel) is there already is left out. Returns how many were."""
+        ...
+
     async def add(self, delivery: Delivery) -> bool:
         """Store it (journal: its status); ``False`` if its (event, recipient, channel) exists."""
 
@@ -145,6 +153,15 @@ class DigestRepository(Protocol):
 
 
 class SubjectVersions(Protocol):
+    async def lock(self, subjects: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """The stored version of each (source, subject) (0 when none yet), all locked until
+        the commit."""
+        ...
+
+    async def advance_many(self, versions: dict[tuple[str, str], int]) -> set[tuple[str, str]]:
+        """Store each version that is newer than the stored one; returns the ones stored."""
+        ...
+
     async def advance(self, source: str, subject: str, sequence: int) -> bool:
         """Record the subject's version; ``False`` if an equal or newer one was seen."""
 
@@ -153,6 +170,14 @@ class ItemClassifications(Protocol):
     """What each item is classified as now, as its events said (newest sequence wins)."""
 
     async def record(self, item_id: uuid.UUID, classification: str, sequence: int) -> None: ...
+    async def record_many(self, records: Sequence[tuple[uuid.UUID, str, int]]) -> None:
+        """:meth:`record` for several items (one record each)."""
+        ...
+
+    async def current(self, item_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[str, int]]:
+        """(classification, sequence) of each item that has one."""
+        ...
+
     async def of(self, item_id: uuid.UUID) -> str | None:
         """The item's classification, or ``None`` if no event about it was seen."""
 
@@ -185,6 +210,10 @@ class UnitOfWork(Protocol):
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
     async def commit(self) -> None: ...
+    async def record_events(self, events: Sequence[CloudEvent]) -> set[tuple[str, str]]:
+        """Record the events in the inbox; returns (source, id) of those seen the first time."""
+        ...
+
     async def seen_before(self, event: CloudEvent) -> bool:
         """Record an incoming event in the inbox; ``True`` if it was already processed."""
 

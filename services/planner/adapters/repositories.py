@@ -11,16 +11,41 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, case, func, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    text,
+    true,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.planner.adapters.orm import hearings, items, meetings, organizations
+from services.planner.adapters.orm import (
+    committees,
+    hearings,
+    items,
+    meetings,
+    organizations,
+    sessions,
+)
 from services.planner.domain.hearings import ACTIVE_STATUSES, Hearing
 from services.planner.domain.items import OPEN_STATUSES, Item
 from services.planner.domain.meetings import Meeting
 from services.planner.domain.organizations import Organization
 from services.planner.domain.sessions import Committee, Session, WorkPlan
-from services.planner.handlers.ports import HearingFilter, ItemFilter, MeetingFilter, Page
+from services.planner.handlers.ports import (
+    HearingFilter,
+    ItemFilter,
+    MeetingFilter,
+    Page,
+    PlanSummary,
+)
 
 T = TypeVar("T")
 CLASSIFICATIONS = {False: ("public", "internal"), True: ("public", "internal", "restricted")}
@@ -48,6 +73,10 @@ class _Tracking:
         if for_update:
             self.seen.update(found)
         return found
+
+    async def _count(self, statement: Select[Any]) -> int:
+        counted = select(func.count()).select_from(statement.order_by(None).subquery())
+        return int(await self._session.scalar(counted) or 0)
 
 
 class SqlOrganizationRepository(_Tracking):
@@ -89,6 +118,15 @@ class SqlPlanRepository(_Tracking):
     async def work_plans(self) -> Sequence[WorkPlan]:
         return list(await self._session.scalars(select(WorkPlan)))
 
+    async def committees(self) -> Sequence[Committee]:
+        return list(await self._session.scalars(select(Committee).order_by(committees.c.code)))
+
+    async def sessions(self) -> Sequence[Session]:
+        statement = select(Session).order_by(
+            sessions.c.committee_code, sessions.c.starts_on.desc(), sessions.c.code
+        )
+        return list(await self._session.scalars(statement))
+
 
 class SqlItemRepository(_Tracking):
     def add(self, item: Item) -> None:
@@ -105,20 +143,58 @@ class SqlItemRepository(_Tracking):
         return self._track((await self._session.scalars(statement)).first())
 
     async def find(self, where: ItemFilter, page: Page) -> Sequence[Item]:
-        statement = select(Item).order_by(items.c.created_at, items.c.id)
-        if where.committee:
-            statement = statement.where(items.c.committee == where.committee)
-        if where.session:
-            statement = statement.where(items.c.session == where.session)
-        if where.status:
-            statement = statement.where(items.c.status == where.status)
-        if where.category:
-            statement = statement.where(items.c.category == where.category)
-        if where.organization:
-            statement = statement.where(items.c.organizations.contains([where.organization]))
-        if not where.include_restricted:
-            statement = statement.where(items.c.classification != "restricted")
-        return await self._page(statement, page)
+        """By committee, session and reference (items without one last, oldest first)."""
+        return await self._page(
+            self._filtered(where).order_by(
+                items.c.committee,
+                items.c.session,
+                items.c.ref.asc().nulls_last(),
+                items.c.created_at,
+                items.c.id,
+            ),
+            page,
+        )
+
+    async def count(self, where: ItemFilter) -> int:
+        return await self._count(self._filtered(where))
+
+    def _filtered(self, where: ItemFilter) -> Select[Item]:
+        return select(Item).where(*_item_conditions(where))
+
+    async def summary(self, where: ItemFilter) -> PlanSummary:
+        """Counts per status, owners and organisations of the matching items, in one scan."""
+        matched = (
+            select(items.c.status, items.c.owners, items.c.organizations)
+            .where(*_item_conditions(where))
+            .cte("matched")
+            .prefix_with("MATERIALIZED")
+        )
+        owner = func.unnest(matched.c.owners).table_valued("name").alias("owner")
+        code = func.unnest(matched.c.organizations).table_valued("code").alias("code")
+        rows = await self._session.execute(
+            union_all(
+                select(literal("status"), matched.c.status, func.count()).group_by(
+                    matched.c.status
+                ),
+                select(literal("owner"), owner.c.name, literal(0))
+                .select_from(matched.join(owner, true()))
+                .group_by(owner.c.name),
+                select(literal("organization"), code.c.code, literal(0))
+                .select_from(matched.join(code, true()))
+                .group_by(code.c.code),
+            )
+        )
+        statuses: dict[str, int] = {}
+        owners: list[str] = []
+        organizations: list[str] = []
+        for kind, value, count in rows.all():
+            if kind == "status":
+                statuses[value] = int(count)
+            elif kind == "owner":
+                owners.append(value)
+            else:
+                organizations.append(value)
+        return PlanSummary(statuses, sorted(owners), sorted(organizations))
 
     async def open_for_organization(self, code: str, *, include_restricted: bool) -> Sequence[Item]:
         """Open items naming the organisation: in progress first, then oldest first."""
@@ -144,6 +220,54 @@ class SqlItemRepository(_Tracking):
         return found
 
 
+def _item_conditions(where: ItemFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if where.committee:
+        conditions.append(items.c.committee == where.committee)
+    if where.session:
+        conditions.append(items.c.session == where.session)
+    if where.status:
+        conditions.append(items.c.status == where.status)
+    if where.category:
+        conditions.append(items.c.category == where.category)
+    if where.organization:
+        conditions.append(items.c.organizations.contains([where.organization]))
+    if where.owner:
+        conditions.append(items.c.owners.contains([where.owner]))
+    if where.text:
+        searched = func.concat_ws(
+            " ",
+            cast(items.c.title, Text),
+            cast(items.c.description, Text),
+            items.c.ref,
+            func.array_to_string(items.c.tags, " "),
+            func.array_to_string(items.c.owners, " "),
+        )
+        pattern = "%" + _escaped_like(_fold_text(where.text)) + "%"
+        conditions.append(_folded(searched).like(pattern, escape="\\"))
+    if not where.include_restricted:
+        conditions.append(items.c.classification != "restricted")
+    return conditions
+
+
+def _folded(expression: ColumnElement[str]) -> ColumnElement[str]:
+    """Case folded for Azerbaijani (İ→i, I→ı) and its letters without marks, in SQL."""
+    return func.translate(func.lower(func.translate(expression, "İI", "iı")), FOLD_FROM, FOLD_TO)
+
+
+FOLD_FROM, FOLD_TO = "əıöüşçğ", "eiouscg"
+
+
+def _fold_text(text: str) -> str:
+    """The same folding in Python, for the searched words."""
+    lowered = text.translate(str.maketrans("İI", "iı")).lower()
+    return lowered.translate(str.maketrans(FOLD_FROM, FOLD_TO))
+
+
+def _escaped_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class SqlHearingRepository(_Tracking):
     def add(self, hearing: Hearing) -> None:
         self._session.add(hearing)
@@ -157,7 +281,15 @@ class SqlHearingRepository(_Tracking):
     async def find(
         self, where: HearingFilter, page: Page, *, for_update: bool = False
     ) -> Sequence[Hearing]:
-        statement = select(Hearing).order_by(hearings.c.starts_at, hearings.c.id)
+        """By start, earliest first."""
+        statement = self._filtered(where).order_by(hearings.c.starts_at, hearings.c.id)
+        return await self._page(statement, page, for_update=for_update)
+
+    async def count(self, where: HearingFilter) -> int:
+        return await self._count(self._filtered(where))
+
+    def _filtered(self, where: HearingFilter) -> Select[Hearing]:
+        statement = select(Hearing)
         if where.committee:
             statement = statement.where(hearings.c.committee == where.committee)
         if where.session:
@@ -172,7 +304,7 @@ class SqlHearingRepository(_Tracking):
             statement = statement.where(hearings.c.starts_at < where.starts_before)
         if not where.include_restricted:
             statement = statement.where(hearings.c.classification != "restricted")
-        return await self._page(statement, page, for_update=for_update)
+        return statement
 
     async def lock_calendar(self, committee: str) -> None:
         """Serialise scheduling per committee, so two overlapping hearings cannot both pass."""
@@ -212,7 +344,15 @@ class SqlMeetingRepository(_Tracking):
     async def find(
         self, where: MeetingFilter, page: Page, *, for_update: bool = False
     ) -> Sequence[Meeting]:
-        statement = select(Meeting).order_by(meetings.c.held_at.desc(), meetings.c.id)
+        """Latest held first."""
+        statement = self._filtered(where).order_by(meetings.c.held_at.desc(), meetings.c.id)
+        return await self._page(statement, page, for_update=for_update)
+
+    async def count(self, where: MeetingFilter) -> int:
+        return await self._count(self._filtered(where))
+
+    def _filtered(self, where: MeetingFilter) -> Select[Meeting]:
+        statement = select(Meeting)
         if where.committee:
             statement = statement.where(meetings.c.committee == where.committee)
         if where.organization:
@@ -225,4 +365,4 @@ class SqlMeetingRepository(_Tracking):
             statement = statement.where(func.date(meetings.c.held_at) < where.held_before)
         if not where.include_restricted:
             statement = statement.where(meetings.c.classification != "restricted")
-        return await self._page(statement, page, for_update=for_update)
+        return statement

@@ -32,6 +32,10 @@ class SqlUnitOfWork:
         self._outbox = OutboxWriter(outbox)
         self._inbox = InboxRecorder(inbox)
 
+    @property
+    def source(self) -> str:
+        return self._source
+
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
         self.organizations = SqlOrganizationRepository(self.session)

@@ -12,6 +12,7 @@ from typing import Any
 
 from services.planner.domain.errors import Conflict, RuleViolation
 from services.planner.domain.recorded import RecordedEvent, RecordsEvents
+from services.planner.domain.sessions import local_time
 from shared.contract.hearings import (
     HearingCancelled,
     HearingHeld,
@@ -49,7 +50,7 @@ class Hearing(RecordsEvents):
     events: list[RecordedEvent] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        _check_times(self.starts_at, self.ends_at)
+        _check_times(self.starts_at, self.ends_at, self.timezone)
         self.starts_at, self.ends_at = self.starts_at.astimezone(UTC), self.ends_at.astimezone(UTC)
 
     @classmethod
@@ -71,7 +72,7 @@ class Hearing(RecordsEvents):
         reason: str | None = None,
     ) -> None:
         self._require_active("rescheduled")
-        _check_times(starts_at, ends_at)
+        _check_times(starts_at, ends_at, self.timezone)
         new_location = location if location is not None else self.location
         if (starts_at, ends_at, new_location) == (self.starts_at, self.ends_at, self.location):
             # datetimes compare as instants, whatever their offsets
@@ -144,11 +145,11 @@ class Hearing(RecordsEvents):
         }
 
 
-def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+def _check_times(starts_at: datetime, ends_at: datetime, zone: str) -> None:
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         raise RuleViolation("hearing times must carry a time zone offset")
     if ends_at <= starts_at:
         raise RuleViolation(
             "the hearing must end after it starts "
-            f"({ends_at.isoformat()} is not after {starts_at.isoformat()})"
+            f"({local_time(ends_at, zone)} is not after {local_time(starts_at, zone)})"
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from services.planner.domain.recorded import RecordedEvent, RecordsEvents
@@ -37,12 +37,21 @@ class Meeting(RecordsEvents):
     version: int = 0
     events: list[RecordedEvent] = field(default_factory=list, repr=False)
 
+    def __post_init__(self) -> None:
+        self.held_at = self.held_at.astimezone(UTC)  # times leave in UTC, as hearings' do
+
     @classmethod
     def record(
-        cls, *, source: str, item_classification: Classification | None, **fields: Any
+        cls,
+        *,
+        source: str,
+        item_classification: Classification | None,
+        meeting_id: uuid.UUID | None = None,
+        **fields: Any,
     ) -> Meeting:
-        """Staff recorded a meeting: it leaves as ``meeting.held`` from the planner."""
-        meeting_id = uuid.uuid4()
+        """Staff recorded a meeting: it leaves as ``meeting.held`` from the planner. Its id is
+        new, or given (a plan file gives each of its meetings a stable one)."""
+        meeting_id = meeting_id or uuid.uuid4()
         meeting = cls(id=meeting_id, source=source, external_id=str(meeting_id), **fields)
         meeting.classification = effective_classification(
             meeting.declared_classification, item_classification

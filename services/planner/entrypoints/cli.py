@@ -61,5 +61,8 @@ def import_command(
         f"[bold]{plan.committee.code} {plan.session.code}[/bold]: "
         f"{len(report.items_created)} items created, {len(report.items_updated)} updated, "
         f"{len(report.items_unchanged)} unchanged; organisations: "
-        f"{len(report.organizations_created)} created, {len(report.organizations_updated)} updated"
+        f"{len(report.organizations_created)} created, {len(report.organizations_updated)} "
+        f"updated; {len(report.hearings_created)} hearings scheduled, "
+        f"{len(report.meetings_created)} meetings recorded",
+        soft_wrap=True,
     )

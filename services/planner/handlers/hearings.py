@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from services.planner.domain.errors import Conflict, NotFound
 from services.planner.domain.hearings import Hearing
-from services.planner.domain.sessions import Session
+from services.planner.domain.sessions import Session, local_time
 from services.planner.handlers.commands import (
     CancelHearing,
     MarkHearingHeld,
@@ -34,7 +34,7 @@ async def schedule_hearing(command: ScheduleHearing, uow: UnitOfWork) -> Hearing
         session = await _session_of(uow, item.committee, item.session)
         session.check_contains(command.starts_at, command.ends_at)
         window = (command.starts_at, command.ends_at)
-        await _check_calendar(
+        await check_calendar(
             uow, item.committee, window, None, command.allow_overlap, cleared=command.cleared
         )
         hearing = Hearing.schedule(
@@ -63,7 +63,7 @@ async def reschedule_hearing(command: RescheduleHearing, uow: UnitOfWork) -> Hea
         session = await _session_of(uow, hearing.committee, hearing.session)
         session.check_contains(command.starts_at, command.ends_at)
         window = (command.starts_at, command.ends_at)
-        await _check_calendar(
+        await check_calendar(
             uow, hearing.committee, window, hearing, command.allow_overlap, cleared=command.cleared
         )
         hearing.reschedule(
@@ -99,7 +99,7 @@ async def _session_of(uow: UnitOfWork, committee: str, code: str) -> Session:
     return session
 
 
-async def _check_calendar(
+async def check_calendar(
     uow: UnitOfWork,
     committee: str,
     window: tuple[datetime, datetime],
@@ -112,11 +112,14 @@ async def _check_calendar(
 
     The other hearing is named only to a caller who may see it: to anyone else a
     restricted one is "another hearing", without its id or times.
+
+    The committee's calendar is locked only for the check: a hearing allowed to overlap
+    checks nothing, so it waits for no other (an overlap it makes is the one it allows).
     """
-    starts_at, ends_at = window
-    await uow.hearings.lock_calendar(committee)
     if allow_overlap:
         return
+    starts_at, ends_at = window
+    await uow.hearings.lock_calendar(committee)
     clashes = await uow.hearings.overlapping(
         committee, starts_at, ends_at, moving.id if moving else None
     )
@@ -128,8 +131,11 @@ async def _check_calendar(
                 "set allow_overlap to schedule it anyway"
             )
         other = named[0]
+        when = (
+            f"{local_time(other.starts_at, other.timezone)} to "
+            f"{local_time(other.ends_at, other.timezone)}"
+        )
         raise Conflict(
-            f"the hearing overlaps hearing {other.id} ({other.starts_at.isoformat()} to "
-            f"{other.ends_at.isoformat()}) of committee {committee}; "
+            f"the hearing overlaps hearing {other.id} ({when}) of committee {committee}; "
             "set allow_overlap to schedule it anyway"
         )

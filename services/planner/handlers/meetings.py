@@ -1,15 +1,20 @@
 """Handlers of meetings: recorded by staff, or reported by a registered external system.
 
 Either way the meeting is linked to the item it names, or else to the open item of its
-first counterpart that has one, and a planned item moves to in progress. A meeting is at
-least as restricted as its item. An external system sees no restricted item: its report
-is never linked to one (it is recorded unlinked, with the reason).
+first counterpart that has one during whose session it was held, and a planned item moves
+to in progress. A meeting cannot be held in the future, nor outside its item's session. A
+meeting is at least as restricted as its item. An external system sees no restricted item:
+its report is never linked to one (it is recorded unlinked, with the reason).
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from services.planner.domain.errors import RuleViolation
 from services.planner.domain.items import Item
 from services.planner.domain.meetings import Meeting
+from services.planner.domain.sessions import check_not_in_future
 from services.planner.handlers.commands import RecordMeeting
 from services.planner.handlers.lookups import item_for_update, require_known_organizations
 from services.planner.handlers.ports import UnitOfWork
@@ -25,8 +30,11 @@ async def record_meeting(command: RecordMeeting, uow: UnitOfWork, *, source: str
         item = (
             await item_for_update(uow, command.item_id, cleared=command.cleared)
             if command.item_id
-            else await _open_item_of(uow, command.organizations, cleared=command.cleared)
+            else await _open_item_of(
+                uow, command.organizations, cleared=command.cleared, held_at=command.held_at
+            )
         )
+        await _check_held(uow, item, command.held_at, "the meeting")
         meeting = Meeting.record(
             source=source,
             organizations=command.organizations,
@@ -61,6 +69,11 @@ async def apply_reported_meeting(event: CloudEvent, data: MeetingHeld, uow: Unit
                 f"meeting {data.meeting_id} names unknown organisation(s): {', '.join(unknown)}",
                 code="unknown_organization",
             )
+        item, unlinked_reason = await _linked_item(uow, data)
+        try:
+            await _check_held(uow, item, data.held_at, f"meeting {data.meeting_id}")
+        except RuleViolation as exc:
+            raise InvalidEvent(str(exc), code="implausible_time") from exc
         existing = await uow.meetings.reported(event.source, data.meeting_id)
         sequence = event.sequence_number or 1
         if existing is not None:
@@ -69,7 +82,6 @@ async def apply_reported_meeting(event: CloudEvent, data: MeetingHeld, uow: Unit
                 await _revise(uow, existing, data, sequence)
             await uow.commit()
             return outcome
-        item, unlinked_reason = await _linked_item(uow, data)
         meeting = Meeting.reported(
             source=event.source,
             sequence=sequence,
@@ -94,7 +106,8 @@ UNSEEN_ITEM = "not linked: the item the report names is not one its source may s
 async def _linked_item(uow: UnitOfWork, data: MeetingHeld) -> tuple[Item | None, str | None]:
     """The item to link a reported meeting to, or why it stays unlinked."""
     if data.item_id is None:  # an external system sees no restricted item
-        return await _open_item_of(uow, data.organizations, cleared=False), None
+        found = await _open_item_of(uow, data.organizations, cleared=False, held_at=data.held_at)
+        return found, None
     item = await uow.items.get(data.item_id, for_update=True)
     if item is None:
         raise InvalidEvent(
@@ -106,18 +119,30 @@ async def _linked_item(uow: UnitOfWork, data: MeetingHeld) -> tuple[Item | None,
     return item, None
 
 
-async def _open_item_of(uow: UnitOfWork, organizations: list[str], *, cleared: bool) -> Item | None:
+async def _open_item_of(
+    uow: UnitOfWork, organizations: list[str], *, cleared: bool, held_at: datetime
+) -> Item | None:
     for code in organizations:
-        candidates = await uow.items.open_for_organization(code, include_restricted=cleared)
-        if candidates:
-            return candidates[0]
+        for candidate in await uow.items.open_for_organization(code, include_restricted=cleared):
+            session = await uow.plans.session(candidate.committee, candidate.session)
+            if session is not None and session.holds(held_at):
+                return candidate
     return None
+
+
+async def _check_held(uow: UnitOfWork, item: Item | None, held_at: datetime, what: str) -> None:
+    """Held already, and (for an item's meeting) during the item's session; the reason is
+    told in the session's time zone."""
+    session = await uow.plans.session(item.committee, item.session) if item else None
+    check_not_in_future(held_at, datetime.now(UTC), what, session.timezone if session else "UTC")
+    if session is not None:
+        session.check_held_within(held_at, what)
 
 
 def _reported_fields(data: MeetingHeld) -> dict[str, object]:
     return {
         "organizations": list(data.organizations),
-        "held_at": data.held_at,
+        "held_at": data.held_at.astimezone(UTC),
         "title": dict(data.title),
         "location": data.location,
         "participants": list(data.participants),

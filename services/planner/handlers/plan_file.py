@@ -12,10 +12,14 @@ from services.planner.domain.organizations import IdentifierScheme, Organization
 from shared.contract.values import (
     Classification,
     CommitteeCode,
+    HearingFormat,
     ItemCategory,
     ItemStatus,
     LocalizedText,
+    Moment,
     OrganizationCode,
+    Participant,
+    Person,
     SessionCode,
     ShortText,
     Tag,
@@ -75,6 +79,44 @@ class Period(_Strict):
     end: date | None = None
 
 
+class HearingEntry(_Strict):
+    """A hearing the plan already fixes. Scheduled when first imported; afterwards it moves
+    with the committee's work (rescheduled, held, cancelled), not with the file."""
+
+    ref: Tag
+    title: LocalizedText | None = Field(default=None, min_length=1)
+    """The item's title when not given."""
+    starts_at: Moment
+    ends_at: Moment
+    location: ShortText | None = None
+    format: HearingFormat = "open"
+    invitees: list[Person] = Field(default_factory=list, max_length=500)
+    witnesses: list[Person] = Field(default_factory=list, max_length=500)
+    organizations: list[OrganizationCode] | None = Field(default=None, max_length=100)
+    """The item's organisations when not given."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> HearingEntry:
+        if self.ends_at <= self.starts_at:
+            raise ValueError(f"hearing {self.ref} ends at {self.ends_at}, not after it starts")
+        return self
+
+
+class MeetingEntry(_Strict):
+    """A meeting held for the item, recorded when first imported (``meeting.held``)."""
+
+    ref: Tag
+    organizations: list[OrganizationCode] = Field(min_length=1, max_length=50)
+    held_at: Moment
+    title: LocalizedText = Field(default_factory=dict)
+    location: ShortText | None = None
+    participants: list[Participant] = Field(default_factory=list, max_length=500)
+    summary: LocalizedText = Field(default_factory=dict)
+    outcomes: list[LocalizedText] = Field(default_factory=list, max_length=100)
+    reported_by: ShortText | None = None
+    classification: Classification = "internal"
+
+
 class ItemEntry(_Strict):
     ref: Tag
     title: LocalizedText = Field(min_length=1)
@@ -86,6 +128,20 @@ class ItemEntry(_Strict):
     status: ItemStatus = "planned"
     classification: Classification = "public"
     tags: list[Tag] = Field(default_factory=list)
+    hearings: list[HearingEntry] = Field(default_factory=list, max_length=100)
+    meetings: list[MeetingEntry] = Field(default_factory=list, max_length=500)
+
+    @model_validator(mode="after")
+    def _unique_refs(self) -> ItemEntry:
+        refs = [hearing.ref for hearing in self.hearings]
+        refs += [meeting.ref for meeting in self.meetings]
+        repeated = sorted({ref for ref in refs if refs.count(ref) > 1})
+        if repeated:
+            raise ValueError(
+                f"hearing and meeting refs of item {self.ref} must be unique; repeated: "
+                + ", ".join(repeated)
+            )
+        return self
 
 
 class PlanFile(_Strict):
@@ -109,3 +165,14 @@ class PlanFile(_Strict):
 
     def organization_codes(self) -> set[str]:
         return {organization.code for organization in self.organizations}
+
+    def named_organization_codes(self) -> set[str]:
+        """Every organisation the items, their hearings and their meetings name."""
+        named = set()
+        for item in self.items:
+            named.update(item.organizations)
+            for hearing in item.hearings:
+                named.update(hearing.organizations or ())
+            for meeting in item.meetings:
+                named.update(meeting.organizations)
+        return named

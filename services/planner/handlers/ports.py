@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol, Self
+from typing import Generic, Protocol, Self, TypeVar
 
 from services.planner.domain.hearings import Hearing
 from services.planner.domain.items import Item
@@ -14,6 +14,8 @@ from services.planner.domain.meetings import Meeting
 from services.planner.domain.organizations import Organization
 from services.planner.domain.sessions import Committee, Session, WorkPlan
 from shared.contract import CloudEvent
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -23,13 +25,38 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Listing(Generic[T]):
+    """A page of a list, and how many the whole list holds."""
+
+    rows: Sequence[T]
+    total: int
+
+
+@dataclass(frozen=True)
 class ItemFilter:
     committee: str | None = None
     session: str | None = None
     status: str | None = None
     category: str | None = None
     organization: str | None = None
+    owner: str | None = None
+    text: str | None = None
+    """Words in the title, description, ref, tags or owners; case and Azerbaijani letters
+    folded (``xocali`` finds ``Xocalı``)."""
     include_restricted: bool = False
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """A work plan at a glance: items per status, and who and what its items name."""
+
+    statuses: dict[str, int]
+    owners: list[str]
+    organizations: list[str]
+
+    @property
+    def total(self) -> int:
+        return sum(self.statuses.values())
 
 
 @dataclass(frozen=True)
@@ -66,6 +93,8 @@ class PlanRepository(Protocol):
     async def session(self, committee: str, code: str) -> Session | None: ...
     async def work_plan(self, committee: str, session: str) -> WorkPlan | None: ...
     async def work_plans(self) -> Sequence[WorkPlan]: ...
+    async def committees(self) -> Sequence[Committee]: ...
+    async def sessions(self) -> Sequence[Session]: ...
 
 
 class ItemRepository(Protocol):
@@ -73,6 +102,8 @@ class ItemRepository(Protocol):
     async def get(self, item_id: uuid.UUID, *, for_update: bool = False) -> Item | None: ...
     async def by_ref(self, work_plan_id: uuid.UUID, ref: str) -> Item | None: ...
     async def find(self, where: ItemFilter, page: Page) -> Sequence[Item]: ...
+    async def summary(self, where: ItemFilter) -> PlanSummary: ...
+    async def count(self, where: ItemFilter) -> int: ...
     async def open_for_organization(
         self, code: str, *, include_restricted: bool
     ) -> Sequence[Item]: ...
@@ -84,6 +115,7 @@ class HearingRepository(Protocol):
     async def find(
         self, where: HearingFilter, page: Page, *, for_update: bool = False
     ) -> Sequence[Hearing]: ...
+    async def count(self, where: HearingFilter) -> int: ...
     async def lock_calendar(self, committee: str) -> None: ...
     async def overlapping(
         self, committee: str, starts_at: datetime, ends_at: datetime, exclude: uuid.UUID | None
@@ -97,6 +129,7 @@ class MeetingRepository(Protocol):
     async def find(
         self, where: MeetingFilter, page: Page, *, for_update: bool = False
     ) -> Sequence[Meeting]: ...
+    async def count(self, where: MeetingFilter) -> int: ...
 
 
 class UnitOfWork(Protocol):
@@ -112,6 +145,9 @@ class UnitOfWork(Protocol):
     def hearings(self) -> HearingRepository: ...
     @property
     def meetings(self) -> MeetingRepository: ...
+    @property
+    def source(self) -> str:
+        """The CloudEvents ``source`` of the events this planner emits."""
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

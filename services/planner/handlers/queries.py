@@ -11,12 +11,15 @@ from services.planner.domain.hearings import Hearing
 from services.planner.domain.items import Item
 from services.planner.domain.meetings import Meeting
 from services.planner.domain.organizations import Organization
+from services.planner.domain.sessions import Committee, Session
 from services.planner.handlers.lookups import visible
 from services.planner.handlers.ports import (
     HearingFilter,
     ItemFilter,
+    Listing,
     MeetingFilter,
     Page,
+    PlanSummary,
     UnitOfWork,
 )
 
@@ -30,9 +33,9 @@ class ItemDetail:
     meetings: Sequence[Meeting]
 
 
-async def list_items(uow: UnitOfWork, where: ItemFilter, page: Page) -> Sequence[Item]:
+async def list_items(uow: UnitOfWork, where: ItemFilter, page: Page) -> Listing[Item]:
     async with uow:
-        return await uow.items.find(where, page)
+        return Listing(await uow.items.find(where, page), await uow.items.count(where))
 
 
 async def item_detail(uow: UnitOfWork, item_id: uuid.UUID, *, cleared: bool) -> ItemDetail:
@@ -47,9 +50,9 @@ async def item_detail(uow: UnitOfWork, item_id: uuid.UUID, *, cleared: bool) -> 
         return ItemDetail(item, hearings, meetings)
 
 
-async def list_hearings(uow: UnitOfWork, where: HearingFilter, page: Page) -> Sequence[Hearing]:
+async def list_hearings(uow: UnitOfWork, where: HearingFilter, page: Page) -> Listing[Hearing]:
     async with uow:
-        return await uow.hearings.find(where, page)
+        return Listing(await uow.hearings.find(where, page), await uow.hearings.count(where))
 
 
 async def get_hearing(uow: UnitOfWork, hearing_id: uuid.UUID, *, cleared: bool) -> Hearing:
@@ -58,15 +61,40 @@ async def get_hearing(uow: UnitOfWork, hearing_id: uuid.UUID, *, cleared: bool) 
         return visible(found, cleared=cleared, what=f"hearing {hearing_id}")
 
 
-async def list_meetings(uow: UnitOfWork, where: MeetingFilter, page: Page) -> Sequence[Meeting]:
+async def list_meetings(uow: UnitOfWork, where: MeetingFilter, page: Page) -> Listing[Meeting]:
     async with uow:
-        return await uow.meetings.find(where, page)
+        return Listing(await uow.meetings.find(where, page), await uow.meetings.count(where))
 
 
 async def get_meeting(uow: UnitOfWork, meeting_id: uuid.UUID, *, cleared: bool) -> Meeting:
     async with uow:
         found = await uow.meetings.get(meeting_id)
         return visible(found, cleared=cleared, what=f"meeting {meeting_id}")
+
+
+@dataclass(frozen=True)
+class SessionListing:
+    committee: Committee
+    session: Session
+
+
+async def list_sessions(uow: UnitOfWork) -> Sequence[SessionListing]:
+    """Every committee's sessions, newest first within a committee."""
+    async with uow:
+        committees = {committee.code: committee for committee in await uow.plans.committees()}
+        return [
+            SessionListing(committees[session.committee_code], session)
+            for session in await uow.plans.sessions()
+        ]
+
+
+async def work_plan_summary(uow: UnitOfWork, where: ItemFilter) -> PlanSummary:
+    """Items per status, owners and organisations of a work plan's items that match."""
+    committee, session = where.committee or "", where.session or ""
+    async with uow:
+        if await uow.plans.work_plan(committee, session) is None:
+            raise NotFound(f"no work plan of committee {committee} for session {session}")
+        return await uow.items.summary(where)
 
 
 async def list_organizations(uow: UnitOfWork) -> Sequence[Organization]:

@@ -9,8 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Query, Request, status
-from pydantic import AfterValidator
+from fastapi import Depends, HTTPException, Query, Request, status
 
 from services.archive.bootstrap import Archive
 from services.archive.entrypoints.api.formats import Format, negotiate
@@ -19,6 +18,8 @@ from services.archive.handlers.ports import Row
 from services.archive.handlers.queries import restricted_subjects
 from shared.auth.http import require
 from shared.auth.tokens import Principal
+from shared.contract.values import Moment
+from shared.runtime.logs import redact
 
 MAX_LIMIT = 1000
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
@@ -44,13 +45,15 @@ def get_page(
 
 
 def get_format(
+    request: Request,
     format: Annotated[
         Format | None,
         Query(description="json (default), csv or jsonl; overrides the Accept header."),
     ] = None,
-    accept: Annotated[str | None, Header()] = None,
 ) -> Format:
-    return negotiate(format, accept)
+    """``format=``, else the ``Accept`` header (content negotiation, which OpenAPI describes
+    by the response's media types, not as a parameter)."""
+    return negotiate(format, request.headers.get("accept"))
 
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
@@ -59,17 +62,10 @@ PageDep = Annotated[Page, Depends(get_page)]
 FormatDep = Annotated[Format, Depends(get_format)]
 
 
-def _plausible_moment(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("needs a UTC offset, e.g. 2026-03-12T11:00:00+04:00 or ...Z")
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise ValueError(f"must lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
-    return value
-
-
-QueryMoment = Annotated[datetime, AfterValidator(_plausible_moment)]
-"""A moment in a query: with its UTC offset (a naive one is ambiguous), within the years
-1900-2200, so that PostgreSQL never sees one it cannot compare."""
+QueryMoment = Moment
+"""A moment in a query: RFC 3339 text with its UTC offset (a naive one is ambiguous; a number
+is not a time), within the years 1900-2200, so that PostgreSQL never sees one it cannot
+compare."""
 AsOf = Annotated[
     QueryMoment | None,
     Query(description="The state at this moment (RFC 3339), computed from the log."),
@@ -114,7 +110,7 @@ async def audit(request: Request, archive: Archive, viewer: Viewer, rows: Sequen
         await archive.access_log.record(
             principal=viewer.principal,
             method=request.method,
-            path=request.url.path,
-            query=request.url.query,
+            path=redact(request.url.path),
+            query=redact(request.url.query),
             subjects=subjects,
         )

@@ -5,15 +5,16 @@ from __future__ import annotations
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
-from services.archive.domain.errors import ArchiveError, NotFound
+from services.archive.domain.errors import ArchiveError, Forbidden, NotFound
 
 
 async def archive_error(_request: Request, exc: Exception) -> JSONResponse:
-    code = (
-        status.HTTP_404_NOT_FOUND
-        if isinstance(exc, NotFound)
-        else status.HTTP_422_UNPROCESSABLE_CONTENT
-    )
+    if isinstance(exc, NotFound):
+        code = status.HTTP_404_NOT_FOUND
+    elif isinstance(exc, Forbidden):
+        code = status.HTTP_403_FORBIDDEN
+    else:
+        code = status.HTTP_422_UNPROCESSABLE_CONTENT
     return JSONResponse({"detail": str(exc), "error": type(exc).__name__}, status_code=code)
 
 

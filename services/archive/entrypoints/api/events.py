@@ -20,7 +20,7 @@ from services.archive.entrypoints.api.dependencies import (
     decode_cursor,
     encode_cursor,
 )
-from services.archive.entrypoints.api.formats import stream
+from services.archive.entrypoints.api.formats import list_responses, stream
 from services.archive.entrypoints.api.presenters import EVENT_COLUMNS, event_document, render_event
 from services.archive.handlers import queries
 from services.archive.handlers.filters import EventFilter
@@ -53,19 +53,11 @@ EXAMPLE = {
     "",
     summary="Archived events, newest first",
     response_class=StreamingResponse,
-    responses={
-        200: {
-            "description": "A page of events (JSON array, CSV or JSON Lines). The `Link` "
-            "header (rel=next) and `X-Next-Cursor` give the next page when there may be one.",
-            "content": {
-                "application/json": {"example": [EXAMPLE]},
-                "text/csv": {},
-                "application/x-ndjson": {},
-            },
-        },
-        406: {"description": "The Accept header asks for a format the API cannot produce"},
-        422: {"description": "A parameter is malformed; the message names it"},
-    },
+    responses=list_responses(
+        "A page of events (JSON array, CSV or JSON Lines). The `Link` header (rel=next) "
+        "and `X-Next-Cursor` give the next page when there may be one.",
+        [EXAMPLE],
+    ),
 )
 async def list_events(
     request: Request,

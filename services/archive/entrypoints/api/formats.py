@@ -7,7 +7,7 @@ import io
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from fastapi import HTTPException, status
@@ -29,6 +29,35 @@ _ACCEPTED: dict[str, Format] = {
     "application/*": "json",
     "text/*": "csv",
 }
+
+NOT_ACCEPTABLE: dict[str, Any] = {
+    "description": "The Accept header asks for a format the API cannot produce",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
+def list_responses(
+    description: str,
+    example: Any = None,
+    more: dict[int | str, dict[str, Any]] | None = None,
+    headers: dict[str, Any] | None = None,
+) -> dict[int | str, dict[str, Any]]:
+    """The answers of a list offered as JSON, CSV and JSON Lines (``format=`` or Accept)."""
+    json_content: dict[str, Any] = {} if example is None else {"example": example}
+    return {
+        200: {
+            "description": description,
+            **({"headers": headers} if headers else {}),
+            "content": {
+                "application/json": json_content,
+                "text/csv": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+            },
+        },
+        406: NOT_ACCEPTABLE,
+        **(more or {}),
+    }
+
 
 Document = dict[str, Any]
 Render = Callable[[Document], str]
@@ -52,8 +81,16 @@ def negotiate(requested: Format | None, accept: str | None) -> Format:
     )
 
 
+def utc_text(moment: datetime) -> str:
+    """The one convention of every JSON answer: RFC 3339 in UTC, ``2026-03-12T07:00:00Z``."""
+    text = moment.astimezone(UTC).isoformat()
+    return text.removesuffix("+00:00") + "Z"
+
+
 def jsonable(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return utc_text(value) if value.tzinfo is not None else value.isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)

@@ -14,7 +14,7 @@ from services.archive.entrypoints.api.dependencies import (
     ViewerDep,
     audit,
 )
-from services.archive.entrypoints.api.formats import jsonable, stream
+from services.archive.entrypoints.api.formats import jsonable, list_responses, stream
 from services.archive.entrypoints.api.presenters import ACTIVITY_COLUMNS, activity_document
 from services.archive.entrypoints.api.states import DateFrom, DateTo, Text
 from services.archive.handlers import queries
@@ -29,14 +29,11 @@ CODE = r"^[A-Z0-9][A-Z0-9-]{0,39}$"
     "/{code}/activity",
     summary="Items, hearings and meetings naming an organisation",
     response_class=StreamingResponse,
-    responses={
-        200: {
-            "description": "Newest first. Headers `X-Organization-Events`, "
-            "`X-Organization-First-Event`, `X-Organization-Last-Event` give its counts.",
-            "content": {"application/json": {}, "text/csv": {}, "application/x-ndjson": {}},
-        },
-        404: {"description": "No event names this organisation"},
-    },
+    responses=list_responses(
+        "Newest first. Headers `X-Organization-Events`, `X-Organization-First-Event`, "
+        "`X-Organization-Last-Event` give its counts.",
+        more={404: {"description": "No event names this organisation"}},
+    ),
 )
 async def activity(
     request: Request,

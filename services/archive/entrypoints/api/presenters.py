@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.archive.domain.projections import Kind
-from services.archive.entrypoints.api.formats import Document, to_json
+from services.archive.entrypoints.api.formats import Document, to_json, utc_text
 from services.archive.handlers.ports import Row
 
 TITLES = ("title.az", "title.en", "title.ru")
@@ -33,7 +35,7 @@ STATE_COLUMNS: dict[Kind, tuple[str, ...]] = {
     ),
     "hearing": (
         "id", "item_id", "committee", "session", "status", "classification", "starts_at",
-        "ends_at", "location", "organizations", *TITLES, "version", "updated_at",
+        "ends_at", "timezone", "location", "organizations", *TITLES, "version", "updated_at",
     ),
     "meeting": (
         "source", "id", "item_id", "committee", "session", "held_at", "location",
@@ -44,6 +46,35 @@ ACTIVITY_COLUMNS = (
     "kind", "id", "date", "status", "committee", "session", "classification", *TITLES,
     "updated_at",
 )  # fmt: skip
+
+
+def for_staff(document: Document) -> Document:
+    """A row of a CSV for staff: a snapshot's times as local time in its session's zone
+    (``2026-03-12 11:00``, the zone in the ``timezone`` column) when it names one."""
+    zone = document.get("timezone")
+    if not isinstance(zone, str):
+        return document
+    try:
+        local = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return document
+    shown = dict(document)
+    for name in MOMENTS:
+        if isinstance(shown.get(name), str):
+            try:
+                moment = datetime.fromisoformat(shown[name])
+            except ValueError:
+                continue
+            shown[name] = f"{moment.astimezone(local):%Y-%m-%d %H:%M}"
+    return shown
+
+
+def _in_utc(text: str) -> str:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text  # kept as the event wrote it
+    return utc_text(moment) if moment.tzinfo is not None else text
 
 
 def event_document(row: Row) -> Document:
@@ -61,9 +92,16 @@ def render_event(document: Document) -> str:
     return f'{head[:-1]},"event":{envelope}}}'
 
 
+MOMENTS = ("starts_at", "ends_at", "held_at", "previous_starts_at", "previous_ends_at")
+"""The times in a snapshot, shown in UTC whatever offset their event was written with."""
+
+
 def state_document(kind: Kind, row: Row) -> Document:
     """An item, hearing or meeting: its snapshot plus what the archive knows about it."""
     state: dict[str, Any] = dict(row["state"] or {})
+    for name in MOMENTS:
+        if isinstance(state.get(name), str):
+            state[name] = _in_utc(state[name])
     document: Document = {
         "kind": kind,
         "id": row["key"],

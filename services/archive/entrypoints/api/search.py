@@ -15,7 +15,7 @@ from services.archive.entrypoints.api.dependencies import (
     ViewerDep,
     audit,
 )
-from services.archive.entrypoints.api.formats import stream
+from services.archive.entrypoints.api.formats import list_responses, stream
 from services.archive.entrypoints.api.presenters import SEARCH_COLUMNS, search_document
 from services.archive.handlers import queries
 from services.archive.handlers.filters import EventFilter
@@ -41,13 +41,11 @@ EXAMPLE = {
     "/search",
     summary="Ranked search with highlighted snippets",
     response_class=StreamingResponse,
-    responses={
-        200: {
-            "description": "Best matches first (JSON array, CSV or JSON Lines)",
-            "content": {"application/json": {"example": [EXAMPLE]}},
-        },
-        422: {"description": "No words to search for, or a malformed parameter"},
-    },
+    responses=list_responses(
+        "Best matches first (JSON array, CSV or JSON Lines)",
+        [EXAMPLE],
+        more={422: {"description": "No words to search for, or a malformed parameter"}},
+    ),
 )
 async def search(
     request: Request,

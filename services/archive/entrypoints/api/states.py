@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -22,16 +21,18 @@ from services.archive.entrypoints.api.dependencies import (
     ViewerDep,
     audit,
 )
-from services.archive.entrypoints.api.formats import jsonable, stream
+from services.archive.entrypoints.api.formats import jsonable, list_responses, stream
 from services.archive.entrypoints.api.presenters import (
     STATE_COLUMNS,
     event_document,
+    for_staff,
     state_document,
 )
 from services.archive.handlers import queries
 from services.archive.handlers.filters import StateFilter
 from shared.contract.values import (
     CommitteeCode,
+    Day,
     HearingStatus,
     ItemCategory,
     ItemStatus,
@@ -40,21 +41,23 @@ from shared.contract.values import (
 )
 
 router = APIRouter(prefix="/api/v1")
-LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "JSON array, CSV (fixed columns) or JSON Lines",
-        "content": {"application/json": {}, "text/csv": {}, "application/x-ndjson": {}},
+TOTAL_COUNT = "X-Total-Count"
+LIST_RESPONSES = list_responses(
+    "JSON array, CSV (fixed columns) or JSON Lines; `X-Total-Count` gives the whole list's size",
+    headers={
+        TOTAL_COUNT: {
+            "description": "How many the whole list holds (every page)",
+            "schema": {"type": "integer", "minimum": 0},
+        }
     },
-    406: {"description": "The Accept header asks for a format the API cannot produce"},
-    422: {"description": "A parameter is malformed; the message names it"},
-}
+)
 READ_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"description": "None (or restricted, or not yet at `as_of`)"},
     422: {"description": "A parameter is malformed"},
 }
 Text = Annotated[str | None, Query(min_length=1, max_length=500, description="Free text.")]
-DateFrom = Annotated[date | None, Query(description="Range start (YYYY-MM-DD).")]
-DateTo = Annotated[date | None, Query(description="Range end, inclusive (YYYY-MM-DD).")]
+DateFrom = Annotated[Day | None, Query(description="Range start (YYYY-MM-DD).")]
+DateTo = Annotated[Day | None, Query(description="Range end, inclusive (YYYY-MM-DD).")]
 
 
 async def _list(
@@ -62,8 +65,12 @@ async def _list(
     page: PageDep, chosen: FormatDep,
 ) -> StreamingResponse:  # fmt: skip
     rows = await queries.list_states(archive.queries, kind, where, viewer, page)
+    total = await queries.count_states(archive.queries, kind, where, viewer)
     await audit(request, archive, viewer, [{**row, "kind": kind} for row in rows])
-    return stream([state_document(kind, row) for row in rows], chosen, STATE_COLUMNS[kind])
+    documents = [state_document(kind, row) for row in rows]
+    if chosen == "csv":  # for staff: local times
+        documents = [for_staff(document) for document in documents]
+    return stream(documents, chosen, STATE_COLUMNS[kind], headers={TOTAL_COUNT: str(total)})
 
 
 @router.get(

@@ -11,6 +11,7 @@ from services.notifier.bootstrap import Notifier
 from services.notifier.handlers.ports import Page
 from shared.auth.http import require
 from shared.auth.tokens import Principal
+from shared.runtime.json_lists import JsonOnly
 
 
 def get_notifier(request: Request) -> Notifier:
@@ -21,6 +22,7 @@ def get_notifier(request: Request) -> Notifier:
 def get_page(
     limit: Annotated[int, Query(ge=1, le=500, description="Page size.")] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")] = 0,
+    _format: JsonOnly = None,
 ) -> Page:
     return Page(limit=limit, offset=offset)
 

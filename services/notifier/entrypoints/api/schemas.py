@@ -7,14 +7,30 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StrictBool,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from services.notifier.domain.digests import check_digest_day
 from services.notifier.domain.errors import RuleViolation
 from services.notifier.domain.recipients import Language, check_email, check_timezone
 from services.notifier.domain.subscriptions import Channel, Mode, check_type_pattern
 from services.notifier.domain.webhooks import check_url
-from shared.contract.values import CommitteeCode, OrganizationCode, ShortText
+from shared.contract.values import (
+    DAY_AS_TEXT,
+    PLAUSIBLE_YEARS,
+    CommitteeCode,
+    OrganizationCode,
+    ShortText,
+)
 
 T = TypeVar("T")
 
@@ -33,7 +49,7 @@ Email = Annotated[str, Field(max_length=320), _checked(check_email)]
 TimeZone = Annotated[str, Field(max_length=64), _checked(check_timezone)]
 TypePattern = Annotated[str, Field(max_length=256), _checked(check_type_pattern)]
 WebhookUrl = Annotated[str, Field(max_length=2000), _checked(check_url)]
-DigestDay = Annotated[date, _checked(check_digest_day)]
+DigestDay = Annotated[date, PLAUSIBLE_YEARS, DAY_AS_TEXT, _checked(check_digest_day)]
 
 
 class Body(BaseModel):
@@ -59,6 +75,21 @@ class Patch(Body):
     def changes(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.model_fields_set}
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The schema says what the validator enforces: at least one field, and null only
+        for the ``nullable`` ones."""
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        for name, field in schema.get("properties", {}).items():
+            if name not in cls.nullable and "anyOf" in field:
+                kinds = [kind for kind in field.pop("anyOf") if kind != {"type": "null"}]
+                field.update(kinds[0] if len(kinds) == 1 else {"anyOf": kinds})
+                field.pop("default", None)
+        schema["minProperties"] = 1
+        return schema
+
 
 class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -83,7 +114,7 @@ class RecipientIn(Body):
     email: Email
     language: Language = "en"
     timezone: TimeZone = "Asia/Baku"
-    cleared: bool = Field(
+    cleared: StrictBool = Field(
         default=False,
         description="Cleared for restricted data: only cleared recipients are told (always "
         "redacted: ids and a link) that a restricted record changed.",
@@ -95,8 +126,8 @@ class RecipientPatch(Patch):
     email: Email | None = None
     language: Language | None = None
     timezone: TimeZone | None = None
-    active: bool | None = None
-    cleared: bool | None = None
+    active: StrictBool | None = None
+    cleared: StrictBool | None = None
 
 
 class RecipientOut(Out):
@@ -145,7 +176,7 @@ class SubscriptionPatch(Patch):
     committee: CommitteeCode | None = None
     item_id: uuid.UUID | None = None
     organization: OrganizationCode | None = None
-    muted: bool | None = None
+    muted: StrictBool | None = None
 
 
 class SubscriptionOut(Out):
@@ -185,7 +216,7 @@ class WebhookEndpointPatch(Patch):
 
     url: WebhookUrl | None = None
     description: ShortText | None = None
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
 
 
 class WebhookEndpointOut(Out):

@@ -21,6 +21,7 @@ from services.notifier.handlers.commands import (
     AddSubscription,
     UpdateSubscription,
 )
+from shared.runtime.json_lists import JsonOnly
 
 router = APIRouter(prefix="/api/v1/subscriptions", tags=["subscriptions"])
 mandatory_router = APIRouter(prefix="/api/v1/mandatory-notices", tags=["mandatory notices"])
@@ -87,7 +88,9 @@ async def add_mandatory_notice(
 
 
 @mandatory_router.get("", response_model=list[MandatoryNoticeOut])
-async def list_mandatory_notices(notifier: NotifierDep, _: Admin) -> list[MandatoryNoticeOut]:
+async def list_mandatory_notices(
+    notifier: NotifierDep, _: Admin, _format: JsonOnly = None
+) -> list[MandatoryNoticeOut]:
     found = await subscriptions.list_mandatory_notices(notifier.uow())
     return [MandatoryNoticeOut.model_validate(notice) for notice in found]
 

@@ -8,7 +8,7 @@ recipient's digests. ``GET`` only shows a page with a button (link scanners foll
 from __future__ import annotations
 
 from html import escape
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import HTMLResponse, PlainTextResponse
@@ -33,10 +33,15 @@ def _scope(notifier: NotifierDep, token: str) -> UnsubscribeScope:
     try:
         return notifier.tokens.read(token)
     except InvalidUnsubscribeToken as exc:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
 
 
-@router.get("/unsubscribe", response_class=HTMLResponse, responses={400: {}})
+BAD_TOKEN: dict[int | str, dict[str, Any]] = {
+    422: {"description": "The token is malformed, forged or expired (`detail` says which)"}
+}
+
+
+@router.get("/unsubscribe", response_class=HTMLResponse, responses=BAD_TOKEN)
 async def confirm_page(notifier: NotifierDep, token: Token) -> HTMLResponse:
     _scope(notifier, token)
     return HTMLResponse(PAGE.format(token=escape(token, quote=True)))
@@ -45,7 +50,7 @@ async def confirm_page(notifier: NotifierDep, token: Token) -> HTMLResponse:
 @router.post(
     "/unsubscribe",
     response_class=PlainTextResponse,
-    responses={400: {"description": "Bad token"}, 404: {"description": "Removed already"}},
+    responses={**BAD_TOKEN, 404: {"description": "Removed already"}},
 )
 async def one_click(notifier: NotifierDep, token: Token) -> PlainTextResponse:
     """The mail client's one-click POST (body ``List-Unsubscribe=One-Click``, not needed)."""

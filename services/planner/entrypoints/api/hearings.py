@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from services.planner.entrypoints.api.access_audit import audit
 from services.planner.entrypoints.api.dependencies import (
@@ -14,6 +14,8 @@ from services.planner.entrypoints.api.dependencies import (
     Reader,
     Writer,
     cleared,
+    count_total,
+    listed,
 )
 from services.planner.entrypoints.api.schemas import CancelIn, HearingOut, HeldIn, RescheduleIn
 from services.planner.handlers import hearings, queries
@@ -28,9 +30,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("", response_model=list[HearingOut])
+@router.get("", response_model=list[HearingOut], responses=listed("By start, earliest first"))
 async def list_hearings(
     request: Request,
+    response: Response,
     planner: PlannerDep,
     principal: Reader,
     page: PageDep,
@@ -51,7 +54,8 @@ async def list_hearings(
         include_restricted=cleared(principal),
     )
     found = await queries.list_hearings(planner.uow(), where, page)
-    return audit(request, principal, [HearingOut.model_validate(hearing) for hearing in found])
+    count_total(response, found.total)
+    return audit(request, principal, [HearingOut.model_validate(hearing) for hearing in found.rows])
 
 
 @router.get("/{hearing_id}", response_model=HearingOut, responses=ERRORS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.planner.entrypoints.api.access_audit import audit
 from services.planner.entrypoints.api.dependencies import (
@@ -14,6 +14,8 @@ from services.planner.entrypoints.api.dependencies import (
     Reader,
     Writer,
     cleared,
+    count_total,
+    listed,
 )
 from services.planner.entrypoints.api.schemas import (
     HearingIn,
@@ -32,7 +34,7 @@ from services.planner.handlers.commands import (
     UpdateItem,
 )
 from services.planner.handlers.ports import ItemFilter
-from shared.contract.values import ItemCategory, ItemStatus, OrganizationCode
+from shared.contract.values import NO_NUL, ItemCategory, ItemStatus, OrganizationCode, ShortText
 
 router = APIRouter(prefix="/api/v1/items", tags=["items"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -40,16 +42,27 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ItemOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ItemOut,
+    responses={
+        404: {"description": "The committee has no such session"},
+        409: {"description": "The work plan already has an item with this ref"},
+    },
+)
 async def create_item(body: ItemIn, planner: PlannerDep, _: Writer) -> ItemOut:
     """Add an item to the committee's work plan for the session (`item.created`)."""
     item = await items.create_item(CreateItem(**body.model_dump()), planner.uow())
     return ItemOut.model_validate(item)
 
 
-@router.get("", response_model=list[ItemOut])
+@router.get(
+    "", response_model=list[ItemOut], responses=listed("By committee, session and reference")
+)
 async def list_items(
     request: Request,
+    response: Response,
     planner: PlannerDep,
     principal: Reader,
     page: PageDep,
@@ -58,6 +71,19 @@ async def list_items(
     status: ItemStatus | None = None,
     category: ItemCategory | None = None,
     organization: Annotated[OrganizationCode | None, Query()] = None,
+    owner: Annotated[
+        ShortText | None, Query(description="Items this person is responsible for.")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            pattern=NO_NUL,
+            description="Words in the title, description, ref, tags or owners (case and "
+            "Azerbaijani letters folded: xocali finds Xocalı).",
+        ),
+    ] = None,
 ) -> list[ItemOut]:
     where = ItemFilter(
         committee=committee,
@@ -65,10 +91,13 @@ async def list_items(
         status=status,
         category=category,
         organization=organization,
+        owner=owner,
+        text=q,
         include_restricted=cleared(principal),
     )
     found = await queries.list_items(planner.uow(), where, page)
-    return audit(request, principal, [ItemOut.model_validate(item) for item in found])
+    count_total(response, found.total)
+    return audit(request, principal, [ItemOut.model_validate(item) for item in found.rows])
 
 
 @router.get("/{item_id}", response_model=ItemDetailOut, responses=ERRORS)

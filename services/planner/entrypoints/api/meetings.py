@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 
 from services.planner.entrypoints.api.access_audit import audit
 from services.planner.entrypoints.api.dependencies import (
@@ -14,11 +13,14 @@ from services.planner.entrypoints.api.dependencies import (
     Reader,
     Writer,
     cleared,
+    count_total,
+    listed,
 )
 from services.planner.entrypoints.api.schemas import MeetingIn, MeetingOut
 from services.planner.handlers import meetings, queries
 from services.planner.handlers.commands import RecordMeeting
 from services.planner.handlers.ports import MeetingFilter
+from shared.contract.values import Day
 
 router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
 
@@ -41,17 +43,18 @@ async def record_meeting(
     return audit(request, principal, MeetingOut.model_validate(meeting))
 
 
-@router.get("", response_model=list[MeetingOut])
+@router.get("", response_model=list[MeetingOut], responses=listed("Latest held first"))
 async def list_meetings(
     request: Request,
+    response: Response,
     planner: PlannerDep,
     principal: Reader,
     page: PageDep,
     committee: str | None = None,
     organization: str | None = None,
     item_id: uuid.UUID | None = None,
-    held_from: date | None = None,
-    held_before: date | None = None,
+    held_from: Day | None = None,
+    held_before: Day | None = None,
 ) -> list[MeetingOut]:
     where = MeetingFilter(
         committee=committee,
@@ -62,7 +65,8 @@ async def list_meetings(
         include_restricted=cleared(principal),
     )
     found = await queries.list_meetings(planner.uow(), where, page)
-    return audit(request, principal, [MeetingOut.model_validate(meeting) for meeting in found])
+    count_total(response, found.total)
+    return audit(request, principal, [MeetingOut.model_validate(meeting) for meeting in found.rows])
 
 
 @router.get("/{meeting_id}", response_model=MeetingOut, responses={404: {"description": "None"}})

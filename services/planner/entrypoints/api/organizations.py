@@ -9,12 +9,15 @@ from services.planner.entrypoints.api.schemas import OrganizationIn, Organizatio
 from services.planner.handlers import organizations, queries
 from services.planner.handlers.commands import RegisterOrganization
 from shared.contract.values import OrganizationCode
+from shared.runtime.json_lists import JsonOnly
 
 router = APIRouter(prefix="/api/v1/organizations", tags=["organizations"])
 
 
 @router.get("", response_model=list[OrganizationOut])
-async def list_organizations(planner: PlannerDep, _: Reader) -> list[OrganizationOut]:
+async def list_organizations(
+    planner: PlannerDep, _: Reader, _format: JsonOnly = None
+) -> list[OrganizationOut]:
     found = await queries.list_organizations(planner.uow())
     return [OrganizationOut.model_validate(organization) for organization in found]
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from services.planner.domain.organizations import IdentifierScheme, OrganizationClassification
 from shared.contract.values import (
     Classification,
     CommitteeCode,
+    Day,
     HearingFormat,
     HearingStatus,
     ItemCategory,
@@ -25,6 +27,9 @@ from shared.contract.values import (
     ShortText,
     Tag,
 )
+
+Unset = SkipJsonSchema[None]
+"""A field a change may leave out, but not set to null."""
 
 
 class Body(BaseModel):
@@ -96,8 +101,8 @@ class ItemIn(Body):
     description: LocalizedText = Field(default_factory=dict)
     organizations: list[OrganizationCode] = Field(default_factory=list, max_length=100)
     owners: list[ShortText] = Field(default_factory=list, max_length=100)
-    period_start: date | None = None
-    period_end: date | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
     classification: Classification = "public"
     tags: list[Tag] = Field(default_factory=list, max_length=50)
     ref: Tag | None = None
@@ -108,18 +113,21 @@ class ItemPatch(Body):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"owners": ["Committee chair"], "tags": ["priority"]}]},
+        json_schema_extra={
+            "examples": [{"owners": ["Committee chair"], "tags": ["priority"]}],
+            "minProperties": 1,
+        },
     )
 
-    title: LocalizedText | None = Field(default=None, min_length=1)
-    description: LocalizedText | None = None
-    category: ItemCategory | None = None
-    organizations: list[OrganizationCode] | None = Field(default=None, max_length=100)
-    owners: list[ShortText] | None = Field(default=None, max_length=100)
-    period_start: date | None = None
-    period_end: date | None = None
-    classification: Classification | None = None
-    tags: list[Tag] | None = Field(default=None, max_length=50)
+    title: Annotated[LocalizedText, Field(min_length=1)] | Unset = None
+    description: LocalizedText | Unset = None
+    category: ItemCategory | Unset = None
+    organizations: Annotated[list[OrganizationCode], Field(max_length=100)] | Unset = None
+    owners: Annotated[list[ShortText], Field(max_length=100)] | Unset = None
+    period_start: Day | None = None
+    period_end: Day | None = None
+    classification: Classification | Unset = None
+    tags: Annotated[list[Tag], Field(max_length=50)] | Unset = None
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> ItemPatch:
@@ -190,7 +198,7 @@ class HearingIn(Body):
     invitees: list[Person] = Field(default_factory=list, max_length=500)
     witnesses: list[Person] = Field(default_factory=list, max_length=500)
     organizations: list[OrganizationCode] | None = Field(default=None, max_length=100)
-    allow_overlap: bool = Field(
+    allow_overlap: StrictBool = Field(
         default=False, description="Schedule even if it overlaps another hearing."
     )
 
@@ -213,7 +221,7 @@ class RescheduleIn(Body):
     ends_at: Moment
     location: ShortText | None = None
     reason: ShortText | None = None
-    allow_overlap: bool = False
+    allow_overlap: StrictBool = False
 
 
 class CancelIn(Body):
@@ -310,3 +318,22 @@ class MeetingOut(Out):
 class ItemDetailOut(ItemOut):
     hearings: list[HearingOut]
     meetings: list[MeetingOut]
+
+
+class SessionOut(Out):
+    committee: str
+    committee_name: dict[str, str]
+    code: str
+    name: dict[str, str]
+    starts_on: date
+    ends_on: date
+    timezone: str = Field(description="IANA zone in which the session's times are given.")
+
+
+class WorkPlanSummaryOut(Out):
+    committee: str
+    session: str
+    total: int
+    statuses: dict[str, int] = Field(description="Items per status (absent: none).")
+    owners: list[str] = Field(description="Everyone the items name as responsible.")
+    organizations: list[str] = Field(description="Every organisation the items name.")

@@ -9,8 +9,8 @@ the older events. For that the append-only rule is narrowed: an UPDATE that chan
 but ``search`` (a derived index, not the record) is allowed; every other UPDATE, DELETE and
 TRUNCATE is still refused.
 
-Revision ID: 0003_search_document
-Revises: 0002_classification_rule
+Revision ID: 0004_search_document
+Revises: 0003_calendar_feeds
 Create Date: 2026-12-01 17:40:00.000000
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0003_search_document"
-down_revision: str | None = "0002_classification_rule"
+revision: str = "0004_search_document"
+down_revision: str | None = "0003_calendar_feeds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.archive.entrypoints.acks import AckTracker
+from shared.messaging.acks import AckTracker
 
 
 def tracker_with(*tags: int) -> AckTracker:

@@ -1,0 +1,1 @@
+"""``workplan bench``: the whole pipeline on the real services (see ``run.py``)."""
