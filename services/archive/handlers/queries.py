@@ -70,7 +70,7 @@ async def count_states(
     queries: ArchiveQueries, kind: Kind, where: StateFilter, viewer: Viewer
 ) -> int:
     """How many the whole list holds, every page (what the viewer may see)."""
-    tsquery = (await text_query(queries, where.text)).tsquery if where.text else None
+    tsquery = (await text_query(queries, where.text)).broad if where.text else None
     return await queries.count_states(kind, where, viewer, tsquery=tsquery)
 
 
