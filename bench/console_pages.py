@@ -1,17 +1,20 @@
-"""Server time of the staff console's pages, and the console's memory.
+"""Server time of every page of the staff console, and the console's memory.
 
 Usage: ``python -m bench.console_pages [--items 10000] [--runs 30]``. Makes a scratch
-database (removed afterwards) with the sample work plan plus N generated items in the same
-session (made in SQL, as the planner stores them), runs the planner's API on a real port
-in this process and the console as its own process (what ``workplan console`` runs), signs a clerk
-in, and times each page over HTTP, one request at a time after a warm-up: p50/p95 per
-page. The console's peak RSS is read from /proc (VmHWM).
+database (removed afterwards) and a broker prefix of its own; imports the sample work plan
+plus N generated items in the same session through the planner (so every item leaves as an
+event and the archive and notifier record it, as in production); runs the planner, archive
+and notifier on real ports in this process, and the console as its own process (what
+``workplan console`` runs); signs in a member of staff with every role, and times each
+page over HTTP, one request at a time after a warm-up: p50/p95 per page. The console's peak
+RSS is read from /proc (VmHWM).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import re
 import socket
@@ -20,44 +23,41 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
+import aio_pika
 import asyncpg
 import httpx
+import yaml
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 from migrations.runner import upgrade
+from services.archive.main import create_app as create_archive
+from services.archive.settings import ArchiveSettings
 from services.console.bootstrap import bootstrap as bootstrap_console
 from services.console.handlers import accounts
 from services.console.settings import ConsoleSettings
+from services.notifier.main import create_app as create_notifier
+from services.notifier.settings import NotifierSettings
 from services.planner.bootstrap import bootstrap as bootstrap_planner
-from services.planner.entrypoints.cli import read_plan_file
+from services.planner.handlers.plan_file import PlanFile
 from services.planner.handlers.plan_import import import_plan
 from services.planner.main import create_app as create_planner
 from services.planner.settings import PlannerSettings
+from shared.auth.tokens import mint_token
+from shared.messaging.topology import Topology
 
 SAMPLE = (
     Path(__file__).resolve().parents[1] / "examples" / "2026-spring-international-relations.yaml"
 )
 PASSWORD = "benchmark-password"
-GENERATE = """
-INSERT INTO planner.items (id, work_plan_id, committee, session, ref, title, description,
-    category, organizations, owners, period_start, period_end, status, classification, tags,
-    version)
-SELECT gen_random_uuid(), $1, 'MM-IRIPT', '2026-spring', 'generated-' || g,
-    jsonb_build_object('en', 'Generated item ' || g || ' on cooperation',
-                       'az', 'Yaradılmış bənd ' || g || ' əməkdaşlıq haqqında'),
-    jsonb_build_object('en', 'A description of item ' || g),
-    (ARRAY['cooperation','delegation_support','meeting_series','hearing','review'])[1 + g % 5],
-    ARRAY[(ARRAY['PACE','OSCE-PA','NATO-PA','TURKPA','IPU','MFA','PABSEC'])[1 + g % 7]],
-    ARRAY['Committee chair', 'Owner ' || (g % 40)],
-    date '2026-02-01' + (g % 60), date '2026-04-01' + (g % 60),
-    (ARRAY['planned','in_progress','completed','deferred','cancelled'])[1 + g % 5],
-    (ARRAY['public','internal','restricted'])[1 + g % 3],
-    ARRAY['generated'], 1
-FROM generate_series(1, $2) AS g
-"""
+PLAN = "MM-IRIPT/2026-spring"
+STATUSES = ("planned", "in_progress", "completed", "deferred", "cancelled")
+CATEGORIES = ("cooperation", "delegation_support", "meeting_series", "hearing", "review")
+ORGANIZATIONS = ("PACE", "OSCE-PA", "NATO-PA", "TURKPA", "IPU", "MFA", "PABSEC")
 
 
 def free_port() -> int:
@@ -66,113 +66,237 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def generated_plan(count: int) -> PlanFile:
+    """The sample plan and ``count`` more items in its session, of every status and kind."""
+    raw: dict[str, Any] = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    for g in range(1, count + 1):
+        raw["items"].append({
+            "ref": f"generated-{g}",
+            "title": {"en": f"Generated item {g} on cooperation",
+                      "az": f"Yaradılmış bənd {g} əməkdaşlıq haqqında"},
+            "description": {"en": f"A description of item {g}"},
+            "category": CATEGORIES[g % 5],
+            "organizations": [ORGANIZATIONS[g % 7]],
+            "owners": ["Committee chair", f"Owner {g % 40}"],
+            "status": STATUSES[g % 5],
+            "classification": ("public", "internal", "restricted")[g % 3],
+            "tags": ["generated"],
+        })  # fmt: skip
+    return PlanFile.model_validate(raw)
+
+
 async def main(items: int, runs: int) -> None:
     server = make_url(
         os.environ.get(
             "WORKPLAN_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1/postgres"
         )
     )
+    amqp = os.environ.get("WORKPLAN_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
     admin = server.set(drivername="postgresql", database="postgres").render_as_string(False)
     name = f"workplan_bench_console_{uuid.uuid4().hex[:8]}"
     connection = await asyncpg.connect(admin)
     await connection.execute(f'CREATE DATABASE "{name}"')
     await connection.close()
     url = server.set(drivername="postgresql+asyncpg", database=name).render_as_string(False)
+    prefix = f"bench-console-{uuid.uuid4().hex[:8]}"
     try:
-        await run(url, items, runs)
+        await run(url, amqp, prefix, items, runs)
     finally:
+        await delete_queues(amqp, Topology(prefix))
         connection = await asyncpg.connect(admin)
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await connection.close()
 
 
-async def run(url: str, items: int, runs: int) -> None:
-    upgrade(url)
-    planner_settings = PlannerSettings(database_url=SecretStr(url), log_json=False, _env_file=None)
-    planner = bootstrap_planner(planner_settings)
-    await import_plan(read_plan_file(SAMPLE), planner.uow())
-    raw = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
-    plan_id = await raw.fetchval("SELECT id FROM planner.work_plans")
-    started = time.perf_counter()
-    await raw.execute(GENERATE, plan_id, items)
-    some_item = await raw.fetchval("SELECT id FROM planner.items WHERE ref = 'generated-7'")
-    await raw.close()
-    await planner.engine.dispose()
-    print(f"{items:,} generated items in {time.perf_counter() - started:.1f} s")
+async def delete_queues(amqp: str, topology: Topology) -> None:
+    connection = await aio_pika.connect(amqp)
+    async with connection:
+        for service in ("planner", "archive", "notifier"):
+            for queue in (topology.queue(service), topology.dead_letter_queue(service)):
+                channel = await connection.channel()
+                with contextlib.suppress(Exception):
+                    await channel.queue_delete(queue)
 
-    planner_port, console_port = free_port(), free_port()
-    console_settings = ConsoleSettings(database_url=SecretStr(url), _env_file=None)
+
+@contextlib.asynccontextmanager
+async def serving(app: Any, port: int) -> AsyncIterator[None]:
+    import uvicorn  # noqa: PLC0415
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on",
+                            log_config=None, log_level="warning")  # fmt: skip
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.05)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def run(url: str, amqp: str, prefix: str, items: int, runs: int) -> None:
+    upgrade(url)
+    common: dict[str, Any] = {
+        "database_url": SecretStr(url), "amqp_url": SecretStr(amqp), "broker_prefix": prefix,
+        "log_json": False, "log_level": "WARNING", "_env_file": None,
+    }  # fmt: skip
+    planner_settings = PlannerSettings(**common)
+    planner = bootstrap_planner(planner_settings)
+    started = time.perf_counter()
+    await import_plan(generated_plan(items), planner.uow())
+    await planner.engine.dispose()
+    print(f"sample plan + {items:,} generated items imported in "
+          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+
+    ports = {name: free_port() for name in ("planner", "archive", "notifier", "console")}
+    mail = Path(f"/tmp/{prefix}-mail")
+    console_settings = ConsoleSettings(**common)
     console = bootstrap_console(console_settings)
     await accounts.add_account(
-        console.accounts, console.passwords, "clerk", roles=["clerk", "cleared"],
-        password=PASSWORD, language="en",
+        console.accounts, console.passwords, "staff",
+        roles=["clerk", "analyst", "cleared", "admin"], password=PASSWORD, language="en",
+        email="staff@example.gov.az",
     )  # fmt: skip
     await console.close()
 
-    import uvicorn  # noqa: PLC0415
+    async with contextlib.AsyncExitStack() as running:
+        await running.enter_async_context(serving(create_archive(ArchiveSettings(**common)),
+                                                  ports["archive"]))  # fmt: skip
+        await running.enter_async_context(serving(create_notifier(NotifierSettings(**common)),
+                                                  ports["notifier"]))  # fmt: skip
+        await running.enter_async_context(serving(create_planner(planner_settings),
+                                                  ports["planner"]))  # fmt: skip
+        archived = await until_archived(url, ports["archive"], planner_settings)
+        print(f"archived {archived:,} items after {time.perf_counter() - started:.1f} s")
+        await until_consumed(amqp, Topology(prefix))
+        print(f"notified after {time.perf_counter() - started:.1f} s")
+        environment = {
+            **os.environ,
+            "WORKPLAN_DATABASE_URL": url,
+            "WORKPLAN_CONSOLE_PORT": str(ports["console"]),
+            "WORKPLAN_PLANNER_URL": f"http://127.0.0.1:{ports['planner']}",
+            "WORKPLAN_ARCHIVE_URL": f"http://127.0.0.1:{ports['archive']}",
+            "WORKPLAN_NOTIFIER_URL": f"http://127.0.0.1:{ports['notifier']}",
+            "WORKPLAN_BROKER_PREFIX": prefix,
+            "WORKPLAN_COOKIE_SECURE": "false",
+            "WORKPLAN_LOG_LEVEL": "WARNING",
+            "WORKPLAN_MAIL_CATCHER_DIR": str(mail),
+        }
+        console_alone = "from services.console.main import run; run()"  # `workplan console`
+        process = subprocess.Popen(  # noqa: ASYNC220 - started once, before timing
+            [sys.executable, "-c", console_alone], env=environment
+        )
+        try:
+            await time_pages(f"http://127.0.0.1:{ports['console']}", url, runs)
+            status = Path(f"/proc/{process.pid}/status").read_text()  # noqa: ASYNC240 - once
+            peak = re.search(r"VmHWM:\s+(\d+) kB", status)
+            print(f"console peak RSS: {int(peak[1]) / 1024:.0f} MB" if peak else "RSS unknown")
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
-    app = create_planner(planner_settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=planner_port, lifespan="off",
-                            log_config=None, log_level="warning")  # fmt: skip
-    api = uvicorn.Server(config)
-    api_task = asyncio.create_task(api.serve())
-    environment = {
-        **os.environ,
-        "WORKPLAN_DATABASE_URL": url,
-        "WORKPLAN_CONSOLE_PORT": str(console_port),
-        "WORKPLAN_PLANNER_URL": f"http://127.0.0.1:{planner_port}",
-        "WORKPLAN_COOKIE_SECURE": "false",
-        "WORKPLAN_LOG_LEVEL": "WARNING",
-    }
-    console_alone = "from services.console.main import run; run()"  # what `workplan console` runs
-    process = subprocess.Popen(  # noqa: ASYNC220 - started once, before timing
-        [sys.executable, "-c", console_alone], env=environment
-    )
-    base = f"http://127.0.0.1:{console_port}"
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-            for _ in range(200):
-                try:
-                    if (await client.get("/readyz")).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.1)
-            form = await client.get("/sign-in")
-            csrf = client.cookies.get("workplan_sign_in")
-            signed = await client.post("/sign-in", data={"username": "clerk", "password": PASSWORD,
-                                                         "csrf_token": csrf})  # fmt: skip
-            assert signed.status_code == 303, (form.status_code, signed.text[:500])
-            pages = {
-                "work plan (all items)": "/",
-                "work plan, text filter": "/?q=xocali",
-                "work plan, status filter": "/?status=completed",
-                "item": f"/items/{some_item}",
-                "new item form": "/items/new?plan=MM-IRIPT/2026-spring",
-                "schedule hearing form": f"/items/{some_item}/hearings/new",
-            }
-            print(f"{'page':28} {'p50 ms':>8} {'p95 ms':>8} {'size kB':>8}")
-            for label, path in pages.items():
-                for _ in range(3):
-                    await client.get(path)
-                times, size = [], 0
-                for _ in range(runs):
-                    begun = time.perf_counter()
-                    response = await client.get(path)
-                    times.append((time.perf_counter() - begun) * 1000)
-                    assert response.status_code == 200, (path, response.status_code)
-                    size = len(response.content)
-                times.sort()
-                p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
-                print(f"{label:28} {statistics.median(times):8.1f} {p95:8.1f} {size / 1024:8.0f}")
-        status = Path(f"/proc/{process.pid}/status").read_text()  # noqa: ASYNC240 - once
-        peak = re.search(r"VmHWM:\s+(\d+) kB", status)
-        print(f"console peak RSS: {int(peak[1]) / 1024:.0f} MB" if peak else "RSS unknown")
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        api.should_exit = True
-        await api_task
+
+async def until_archived(url: str, archive_port: int, settings: PlannerSettings) -> int:
+    """Wait until the archive has recorded every item of the plan (it follows by events)."""
+    raw = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
+    wanted = await raw.fetchval("SELECT count(*) FROM planner.items")
+    await raw.close()
+    token = mint_token(settings, subject="bench", scopes=["archive:read", "archive:restricted"])
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{archive_port}") as archive:
+        for _ in range(3000):
+            answer = await archive.get(
+                "/api/v1/items", params={"committee": "MM-IRIPT", "limit": 1},
+                headers={"Authorization": f"Bearer {token}"},
+            )  # fmt: skip
+            total = int(answer.headers.get("x-total-count", "0"))
+            if total >= wanted:
+                return total
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"the archive recorded {total} of {wanted} items")
+
+
+async def until_consumed(amqp: str, topology: Topology) -> None:
+    """Wait until the archive's and notifier's queues are empty: the pages are timed on
+    services at rest, not while they take in the generated plan."""
+    connection = await aio_pika.connect(amqp)
+    async with connection:
+        channel = await connection.channel()
+        for _ in range(3000):
+            waiting = 0
+            for service in ("archive", "notifier"):
+                queue = await channel.declare_queue(topology.queue(service), passive=True)
+                waiting += queue.declaration_result.message_count or 0
+            if not waiting:
+                await asyncio.sleep(2)  # the last batches commit
+                return
+            await asyncio.sleep(0.5)
+
+
+async def time_pages(base: str, url: str, runs: int) -> None:
+    raw = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
+    some_item = await raw.fetchval("SELECT id FROM planner.items WHERE ref = 'generated-7'")
+    hearing = await raw.fetchval("SELECT id FROM planner.hearings ORDER BY starts_at LIMIT 1")
+    await raw.close()
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        for _ in range(300):
+            with contextlib.suppress(httpx.HTTPError):
+                if (await client.get("/readyz")).status_code == 200:
+                    break
+            await asyncio.sleep(0.1)
+        form = await client.get("/sign-in")
+        csrf = client.cookies.get("workplan_sign_in")
+        signed = await client.post("/sign-in", data={"username": "staff", "password": PASSWORD,
+                                                     "csrf_token": csrf})  # fmt: skip
+        assert signed.status_code == 303, (form.status_code, signed.text[:500])
+        pages = {
+            "work plan (all items)": "/",
+            "work plan, text filter": "/?q=xocali",
+            "work plan, status filter": "/?status=completed",
+            "item": f"/items/{some_item}",
+            "new item form": f"/items/new?plan={PLAN}",
+            "schedule hearing form": f"/items/{some_item}/hearings/new",
+            "reschedule form": f"/hearings/{hearing}/reschedule",
+            "calendar, month": f"/calendar?plan={PLAN}&month=2026-03",
+            "calendar, agenda": f"/calendar?plan={PLAN}&month=2026-03&view=agenda",
+            "hearing .ics": f"/hearings/{hearing}/calendar.ics",
+            "inbox": "/inbox",
+            "inbox count (htmx)": "/inbox/count",
+            "my notifications": "/my/notifications",
+            "search": "/search?q=xocali",
+            "search, common word": "/search?q=cooperation",
+            "search as you type": "/search/results?q=coop",
+            "search CSV": "/search.csv?q=cooperation",
+            "report": f"/report?plan={PLAN}",
+            "report CSV": f"/report.csv?plan={PLAN}",
+            "admin": "/admin",
+            "admin: recipients": "/admin/recipients",
+            "admin: webhooks": "/admin/webhooks",
+            "admin: deliveries": "/admin/deliveries",
+            "admin: dead letters": "/admin/dead-letters",
+            "admin: caught mail": "/admin/mail",
+        }
+        print(f"{'page':28} {'p50 ms':>8} {'p95 ms':>8} {'size kB':>8}")
+        for label, path in pages.items():
+            for _ in range(3):
+                await client.get(path)
+            times, size = [], 0
+            for _ in range(runs):
+                begun = time.perf_counter()
+                response = await client.get(path)
+                times.append((time.perf_counter() - begun) * 1000)
+                assert response.status_code == 200, (
+                    path,
+                    response.status_code,
+                    response.text[:300],
+                )
+                size = len(response.content)
+            times.sort()
+            p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+            print(f"{label:28} {statistics.median(times):8.1f} {p95:8.1f} {size / 1024:8.0f}",
+                  flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

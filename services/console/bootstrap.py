@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.console.adapters.accounts_sql import SqlAccounts, SqlSessions
 from services.console.adapters.archive_api import ArchiveApi
-from services.console.adapters.notifier_api import NotifierDirectory
+from services.console.adapters.caught_mail import CaughtMailbox
+from services.console.adapters.dead_letters_api import DeadLettersApi
+from services.console.adapters.notifier_api import NotifierApi, NotifierDirectory
 from services.console.adapters.oidc import OidcClient, OidcLogins
 from services.console.adapters.passwords import Argon2Passwords
 from services.console.adapters.planner_api import PlannerApi
@@ -32,6 +34,9 @@ class Console:
     planner: PlannerApi
     archive: ArchiveApi
     directory: NotifierDirectory
+    notifier: NotifierApi
+    dead_letters: DeadLettersApi
+    mailbox: CaughtMailbox | None
     oidc: OidcClient | None
     oidc_logins: OidcLogins
 
@@ -64,6 +69,9 @@ def bootstrap(
     def client(name: str, url: str) -> ServiceClient:
         return ServiceClient(name=name, base_url=url, http=http, settings=settings, token_ttl=ttl)
 
+    planner = client("planner", settings.planner_url)
+    archive = client("archive", settings.archive_url)
+    notifier = client("notifier", settings.notifier_url)
     return Console(
         settings=settings,
         engine=engine,
@@ -71,9 +79,12 @@ def bootstrap(
         accounts=SqlAccounts(engine),
         sessions=SqlSessions(engine),
         passwords=Argon2Passwords(),
-        planner=PlannerApi(client("planner", settings.planner_url)),
-        archive=ArchiveApi(client("archive", settings.archive_url)),
-        directory=NotifierDirectory(client("notifier", settings.notifier_url)),
+        planner=PlannerApi(planner),
+        archive=ArchiveApi(archive),
+        directory=NotifierDirectory(notifier),
+        notifier=NotifierApi(notifier),
+        dead_letters=DeadLettersApi({"planner": planner, "archive": archive, "notifier": notifier}),
+        mailbox=CaughtMailbox(settings.mail_catcher_dir) if settings.mail_catcher_dir else None,
         oidc=_oidc(settings, http),
         oidc_logins=OidcLogins(engine),
     )

@@ -14,11 +14,19 @@ from services.console.bootstrap import SERVICE, bootstrap
 from services.console.entrypoints.web.app import REPOSITORY, install_error_pages, mount_assets
 from services.console.entrypoints.web.i18n import load_catalogues
 from services.console.entrypoints.web.pages import (
+    admin_dead_letters,
+    admin_recipients,
+    admin_webhooks,
+    calendar,
     hearing_forms,
+    inbox,
     item_forms,
     items,
     meeting_forms,
+    my_notifications,
     oidc,
+    report,
+    search,
     sign_in,
     work_plan,
 )
@@ -34,8 +42,16 @@ PAGES = [
     work_plan.router,
     item_forms.router,  # /items/new before /items/{item_id}
     items.router,
+    calendar.router,  # /hearings/{id}/calendar.ics before /hearings/{id}/{action}
     hearing_forms.router,
     meeting_forms.router,
+    inbox.router,
+    search.router,
+    report.router,
+    my_notifications.router,
+    admin_recipients.router,
+    admin_webhooks.router,
+    admin_dead_letters.router,
 ]
 
 

@@ -33,6 +33,19 @@ class ConsoleSettings(WorkplanSettings):
         description="Folder of the npm packages the console serves (govuk-frontend, htmx); "
         "default: node_modules beside the source tree (`npm ci` in scripts/bootstrap).",
     )
+    mail_catcher_dir: Path | None = Field(
+        default=None,
+        description="The local mail catcher's folder (.eml files): administrators read the "
+        "caught mail in the console; `workplan up` sets it when it runs the catcher.",
+    )
+    unread_poll_seconds: int = Field(
+        default=30, ge=5, le=3600, description="How often the header's unread count is renewed."
+    )
+    default_timezone: str = Field(
+        default="Asia/Baku",
+        description="Times that belong to no session (e.g. when a feed was made) are shown "
+        "in the reader's notifier time zone, else in this one.",
+    )
     default_language: str = Field(default="az", pattern=r"^(az|en|ru)$")
     oidc_client_id: str | None = Field(default=None, description="OIDC client of the console.")
     oidc_client_secret: SecretStr | None = None

@@ -112,7 +112,7 @@ def bootstrap(settings: NotifierSettings) -> Notifier:
         queue=SqlDeliveryQueue(engine),
         schedule=RetrySchedule(tuple(settings.delivery_retry_schedule)),
         notice_settings=NoticeSettings(
-            links_base_url=settings.links_base_url,
+            links_base_url=settings.links_base,
             organizer_email=settings.mail_from,
             organizer_name=settings.mail_from_name,
         ),

@@ -12,6 +12,7 @@ from services.notifier.entrypoints.api import (
     deliveries,
     errors,
     inbox,
+    me,
     recipients,
     subscriptions,
     unsubscribe,
@@ -78,6 +79,7 @@ def create_app(settings: NotifierSettings | None = None) -> FastAPI:
             deliveries.router,
             deliveries.digests_router,
             inbox.router,
+            me.router,
             unsubscribe.router,
         ],
         openapi_tags=[
@@ -87,6 +89,7 @@ def create_app(settings: NotifierSettings | None = None) -> FastAPI:
             {"name": "mandatory notices", "description": "Notices muting cannot silence"},
             {"name": "deliveries", "description": "The delivery log: failed ones, resend"},
             {"name": "inbox", "description": "A recipient's in-app notifications"},
+            {"name": "me", "description": "A recipient's own preferences and subscriptions"},
             {"name": "unsubscribe", "description": "One-click unsubscribe (RFC 8058)"},
             {"name": "operations", "description": "Health, readiness, metrics"},
         ],

@@ -19,10 +19,22 @@ class NotifierSettings(WorkplanSettings):
         default="http://127.0.0.1:8003",
         description="Where recipients reach the notifier (one-click unsubscribe links).",
     )
-    links_base_url: str = Field(
-        default="http://127.0.0.1:8001/api/v1",
-        description="Base of the links to items and hearings that notices carry.",
+    console_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        pattern=r"^https?://[^\s]+$",
+        description="The staff console: notices link to its pages (/hearings/{id}, "
+        "/items/{id}, /meetings/{id}), which open after sign-in.",
     )
+    links_base_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s]+$",
+        description="Another base for the links of notices (default: the console's).",
+    )
+
+    @property
+    def links_base(self) -> str:
+        """Where the links of e-mails, webhooks and inbox notices point."""
+        return self.links_base_url or self.console_base_url
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=1025, ge=1, le=65535)

@@ -55,3 +55,23 @@ def require(scope: str) -> Callable[..., Awaitable[Principal]]:
         return principal
 
     return dependency
+
+
+def require_any(*scopes: str) -> Callable[..., Awaitable[Principal]]:
+    """Like :func:`require`, for a route that any one of ``scopes`` opens."""
+
+    async def dependency(
+        principal: Annotated[Principal, Depends(current_principal)],
+    ) -> Principal:
+        if not any(principal.has(scope) for scope in scopes):
+            named = " or ".join(repr(scope) for scope in scopes)
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"this needs the {named} scope",
+                headers={
+                    "WWW-Authenticate": f'Bearer error="insufficient_scope" scope="{scopes[0]}"'
+                },
+            )
+        return principal
+
+    return dependency

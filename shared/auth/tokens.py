@@ -24,9 +24,13 @@ SCOPES = {
     "archive:read": "query the archive",
     "archive:restricted": "see restricted items and their events in the archive",
     "archive:audit": "read the archive's access log (who read restricted data)",
-    "archive:admin": "manage everyone's calendar feeds (e.g. make one for a shared mailbox)",
+    "planner:admin": "list and replay the planner's dead letters",
+    "archive:calendar": "keep one's own calendar feeds and download hearings as .ics files",
+    "archive:admin": "manage everyone's calendar feeds (e.g. make one for a shared mailbox); "
+    "list and replay the archive's dead letters",
     "notifier:read": "read one's own notification inbox",
-    "notifier:admin": "manage recipients, subscriptions, webhooks and deliveries",
+    "notifier:admin": "manage recipients, subscriptions, webhooks, deliveries and the "
+    "notifier's dead letters",
     "notifier:restricted": "see deliveries of restricted notices in the delivery log",
 }
 

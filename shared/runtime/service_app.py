@@ -27,6 +27,7 @@ from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.topology import ConsumerBinding, Topology, declare_with
 from shared.runtime import docs_pages, http_errors, openapi_contract
 from shared.runtime.body_limit import BodySizeLimit
+from shared.runtime.dead_letters_api import dead_letters_router
 from shared.runtime.probes import (
     Probe,
     consumers_probe,
@@ -89,6 +90,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.include_router(_operations_router(parts))
+    app.include_router(dead_letters_router(parts.name, parts.settings, parts.topology))
     docs_pages.install(app, title)
     http_errors.install(app)
     openapi_contract.install(app)

@@ -238,3 +238,35 @@ async def test_an_admin_makes_lists_and_revokes_feeds_on_the_command_line(
     unknown = await cli("revoke", str(uuid.uuid4()))
     assert unknown.exit_code == 1
     assert "refused: no calendar feed" in unknown.output
+
+
+async def test_staff_keep_their_own_feeds_and_download_a_hearing_with_the_calendar_scope(
+    archive_client, archive_settings, scenario: Scenario
+):
+    calendar_only = bearer(archive_settings, "archive:calendar")
+    feed = await made(archive_client, calendar_only, name="Mine")
+    assert feed["restricted"] is False
+    listed = await archive_client.get(FEEDS, headers=calendar_only)
+    assert [f["id"] for f in listed.json()] == [feed["id"]]
+    assert (
+        await archive_client.get("/api/v1/search?q=x", headers=calendar_only)
+    ).status_code == 403
+
+    one = await archive_client.get(
+        f"/api/v1/hearings/{scenario.hearing}/calendar.ics", headers=calendar_only
+    )
+    assert one.status_code == 200, one.text
+    assert one.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert "attachment" in one.headers["content-disposition"]
+    assert uids(one.content) == {f"hearing-{scenario.hearing}@workplan.archive"}
+    [event] = icalendar.Calendar.from_ical(one.content).walk("VEVENT")
+    assert event.decoded("SEQUENCE") == 2, "the same entry as in the feeds"
+    assert "\r\nDTSTART;TZID=Asia/Baku:20260319T110000\r\n" in one.content.decode()
+
+    hidden = await archive_client.get(
+        f"/api/v1/hearings/{scenario.secret_hearing}/calendar.ics", headers=calendar_only
+    )
+    assert hidden.status_code == 404
+    nobody = bearer(archive_settings, "planner:read")
+    path = f"/api/v1/hearings/{scenario.hearing}/calendar.ics"
+    assert (await archive_client.get(path, headers=nobody)).status_code == 403

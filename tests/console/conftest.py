@@ -32,6 +32,7 @@ from tests.notifier.conftest import (  # noqa: F401 - fixtures
     receiver,
     smtp_server,
 )
+from tests.notifier.servers import free_port
 from tests.planner.conftest import planner, sample_plan  # noqa: F401 - fixtures
 
 PASSWORD = "correct horse battery"
@@ -39,8 +40,12 @@ ACCOUNTS = {
     "clerk": ["clerk", "analyst"],
     "cleared": ["clerk", "analyst", "cleared"],
     "analyst": ["analyst"],
+    "colleague": ["clerk"],
+    "admin": ["admin", "clerk"],
 }
 """User name → roles; every password is PASSWORD."""
+EMAILS = {"colleague": "colleague@example.gov.az", "admin": "admin@example.gov.az"}
+"""Accounts with an e-mail address: their notifier recipient is made at first sign-in."""
 
 
 @dataclass
@@ -78,7 +83,7 @@ async def clean_console(settings: ConsoleSettings) -> None:
         for username, roles in ACCOUNTS.items():
             await accounts.add_account(
                 console.accounts, console.passwords, username, roles=roles, password=PASSWORD,
-                display_name=username.title(), language="en",
+                display_name=username.title(), language="en", email=EMAILS.get(username),
             )  # fmt: skip
     finally:
         await console.close()
@@ -96,18 +101,23 @@ async def stack(
     database_url: str,
     run_id: str,
 ) -> AsyncIterator[Stack]:
+    console_port = free_port()
+    # notices link to this console (its pages open after sign-in), as they do by default
+    linking = notifier_settings.model_copy(
+        update={"links_base_url": None, "console_base_url": f"http://127.0.0.1:{console_port}"}
+    )
     async with contextlib.AsyncExitStack() as running:
         archive_url = await running.enter_async_context(serving(create_archive(archive_settings)))
-        notifier_url = await running.enter_async_context(
-            serving(create_notifier(notifier_settings))
-        )
+        notifier_url = await running.enter_async_context(serving(create_notifier(linking)))
         planner_url = await running.enter_async_context(serving(create_planner(settings)))
         console = console_settings_for(
             database_url, run_id, planner_url=planner_url, archive_url=archive_url,
             notifier_url=notifier_url,
         )  # fmt: skip
         await clean_console(console)
-        console_url = await running.enter_async_context(serving(create_console(console)))
+        console_url = await running.enter_async_context(
+            serving(create_console(console), console_port)
+        )
         yield Stack(console_url, planner_url, archive_url, notifier_url, console, sample_plan)
     await delete_consumer_queues(notifier_settings.amqp_url.get_secret_value(), run_id)
 

@@ -40,8 +40,8 @@ def test_users_add_and_list(environment):
     assert added.exit_code == 0, added.output
     shown = " ".join(added.output.split())
     assert (
-        "added cli-leyla (cleared, clerk): archive:restricted notifier:restricted planner:read "
-        "planner:restricted planner:write" in shown
+        "added cli-leyla (cleared, clerk): archive:calendar archive:restricted "
+        "notifier:restricted planner:read planner:restricted planner:write" in shown
     ), "the roles and the scopes they give"
     assert "the inbox is linked at the first sign-in" in added.output, "the notifier is down"
 

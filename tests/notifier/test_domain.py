@@ -230,3 +230,31 @@ def test_a_webhook_url_that_cannot_be_requested_is_refused(url, words):
 def test_a_webhook_url_an_http_client_can_request_is_accepted(url):
     assert WebhookEndpoint(recipient_id=uuid.uuid4(), url=url).url == url
     httpx.URL(url)  # and the sender can request it
+
+
+def test_notices_link_to_the_staff_console_by_default():
+    from services.notifier.domain.messages import link_of  # noqa: PLC0415
+    from services.notifier.domain.notices import HearingFacts, MeetingFacts  # noqa: PLC0415
+    from services.notifier.settings import NotifierSettings  # noqa: PLC0415
+
+    settings = NotifierSettings(_env_file=None)
+    assert settings.links_base == "http://127.0.0.1:8000"
+    moved = NotifierSettings(_env_file=None, console_base_url="https://console.example.gov.az")
+    assert moved.links_base == "https://console.example.gov.az"
+    item_id, hearing_id = uuid.uuid4(), uuid.uuid4()
+    at = datetime(2026, 3, 12, 7, tzinfo=UTC)
+    base = Notice(
+        source="s", event_id="e", event_type="workplan.item.updated.v1", kind="item.updated",
+        subject=None, sequence=1, occurred_at=at, classification="public", title={},
+        item_id=item_id,
+    )  # fmt: skip
+    hearing = HearingFacts(hearing_id, at, at, "Asia/Baku", None, "scheduled")
+    meeting = MeetingFacts("7d0c7f1e-8f51-4b0c-9a57-5b8f1f3c9f10", at, None)
+    console = settings.links_base
+    assert link_of(base, console) == f"{console}/items/{item_id}"
+    assert link_of(Notice(**{**base.__dict__, "hearing": hearing}), console) == (
+        f"{console}/hearings/{hearing_id}"
+    )
+    assert link_of(Notice(**{**base.__dict__, "meeting": meeting}), console + "/") == (
+        f"{console}/meetings/{meeting.meeting_id}"
+    )

@@ -9,13 +9,13 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from shared.runtime.mail_folder import MailFolder
 from tests.notifier.conftest import client_of, running
 from tests.notifier.scenario import Hearing, add_recipient, publish, settled, subscribe
 from tests.notifier.servers import free_port
 from tests.support import eventually
 from workplan.cli.mail import app as mail_cli
 from workplan.local_run.mail_catcher import MailCatcher
-from workplan.local_run.mail_folder import MailFolder
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ import typer
 from rich.console import Console
 
 from shared.runtime.listing import Column, print_listing
+from shared.runtime.mail_folder import CaughtMail, MailFolder, MailNotFound
 from workplan.local_run.mail_catcher import MailCatcher
-from workplan.local_run.mail_folder import CaughtMail, MailFolder, MailNotFound
 from workplan.local_run.settings import LocalRunSettings
 
 app = typer.Typer(

@@ -18,9 +18,9 @@ from rich.console import Console
 from migrations.runner import SERVICES as MIGRATED
 from migrations.runner import upgrade
 from shared.db.bootstrap_database import ensure_database
+from shared.runtime.mail_folder import MailFolder
 from shared.settings import WorkplanSettings
 from workplan.local_run.mail_catcher import MailCatcher
-from workplan.local_run.mail_folder import MailFolder
 from workplan.local_run.ports import Listener, refusal, taken
 from workplan.local_run.settings import LocalRunSettings
 from workplan.local_run.supervisor import CombinedLog, Supervisor
@@ -164,6 +164,8 @@ def _service_env(settings: LocalRunSettings, catcher: MailCatcher | None) -> dic
     env.setdefault("WORKPLAN_COOKIE_SECURE", "false")
     if catcher is not None:
         env["WORKPLAN_SMTP_HOST"], env["WORKPLAN_SMTP_PORT"] = catcher.host, str(catcher.port)
+        # administrators read the caught mail in the console too
+        env["WORKPLAN_MAIL_CATCHER_DIR"] = str(catcher.folder.path.resolve())
     return env
 
 

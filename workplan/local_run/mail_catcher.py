@@ -11,7 +11,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from workplan.local_run.mail_folder import MailFolder
+from shared.runtime.mail_folder import MailFolder
 
 log = logging.getLogger(__name__)
 

@@ -58,6 +58,29 @@ class PlannerApi:
         found: dict[str, Any] = await self._client.read(f"/api/v1/hearings/{hearing_id}", caller)
         return found
 
+    async def hearings(
+        self, caller: Caller, *, limit: int = 500, **filters: Any
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Hearings by start (``committee``, ``session``, ``starts_from``, ``starts_before``),
+        and how many match in all."""
+        found: tuple[list[dict[str, Any]], int] = await self._client.read_with_total(
+            "/api/v1/hearings", caller, limit=limit, **filters
+        )
+        return found
+
+    async def meetings(
+        self, caller: Caller, *, limit: int = 500, **filters: Any
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Meetings, latest first (``committee``, ``held_from``, ``held_before``: days)."""
+        found: tuple[list[dict[str, Any]], int] = await self._client.read_with_total(
+            "/api/v1/meetings", caller, limit=limit, **filters
+        )
+        return found
+
+    async def meeting(self, caller: Caller, meeting_id: str) -> dict[str, Any]:
+        found: dict[str, Any] = await self._client.read(f"/api/v1/meetings/{meeting_id}", caller)
+        return found
+
     async def create_item(self, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
         created: dict[str, Any] = await self._client.change("POST", "/api/v1/items", caller, body)
         return created

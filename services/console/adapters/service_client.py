@@ -25,6 +25,13 @@ class Caller:
     scopes: frozenset[str]
 
 
+@dataclass(frozen=True)
+class Download:
+    content: bytes
+    media_type: str
+    disposition: str | None
+
+
 class ServiceUnavailable(Exception):
     """The service could not be reached or said it is unavailable (5xx, time-out)."""
 
@@ -97,6 +104,32 @@ class ServiceClient:
         if response.status_code >= 400:
             raise _refused(response)
         return response.json()
+
+    async def read_with_total(self, path: str, caller: Caller, **params: Any) -> tuple[Any, int]:
+        """The JSON answer and the list's whole size (``X-Total-Count``, else its length)."""
+        clean = {key: value for key, value in params.items() if value not in (None, "")}
+        response = await self._send("GET", path, caller, params=clean)
+        if response.status_code in (403, 404):
+            raise NotFoundAtService(path)
+        if response.status_code >= 400:
+            raise _refused(response)
+        found = response.json()
+        total = response.headers.get("x-total-count", "")
+        return found, int(total) if total.isdigit() else len(found)
+
+    async def download(self, path: str, caller: Caller, **params: Any) -> Download:
+        """A file the service makes (CSV, iCalendar): its bytes, type and suggested name."""
+        clean = {key: value for key, value in params.items() if value not in (None, "")}
+        response = await self._send("GET", path, caller, params=clean)
+        if response.status_code in (403, 404):
+            raise NotFoundAtService(path)
+        if response.status_code >= 400:
+            raise _refused(response)
+        return Download(
+            content=response.content,
+            media_type=response.headers.get("content-type", "application/octet-stream"),
+            disposition=response.headers.get("content-disposition"),
+        )
 
     async def change(self, method: str, path: str, caller: Caller, body: Any = None) -> Any:
         """The JSON answer to a change; :class:`Refused` with the service's reasons."""

@@ -24,9 +24,12 @@ ROLE_SCOPES: dict[Role, frozenset[str]] = {
     "clerk": frozenset({"planner:read", "planner:write"}),
     "analyst": frozenset({"archive:read"}),
     "cleared": frozenset({"planner:restricted", "archive:restricted", "notifier:restricted"}),
-    "admin": frozenset({"notifier:admin"}),
+    "admin": frozenset({"notifier:admin", "archive:admin", "planner:admin"}),
 }
 """What each role lets its holder do in the other services."""
+
+EVERYONE_SCOPES = frozenset({"archive:calendar"})
+"""Every account keeps its own calendar feeds and downloads hearings it may see as .ics."""
 
 INBOX_SCOPE = "notifier:read"
 """Every account may read its own inbox (the notifier knows it by its recipient id)."""
@@ -56,7 +59,7 @@ class Account:
 
 
 def scopes_for(roles: Iterable[Role]) -> frozenset[str]:
-    return frozenset().union(*(ROLE_SCOPES[role] for role in roles))
+    return EVERYONE_SCOPES.union(*(ROLE_SCOPES[role] for role in roles))
 
 
 def new_account(

@@ -51,9 +51,11 @@ def link_of(notice: Notice, base_url: str) -> str:
     base = base_url.rstrip("/")
     if notice.hearing is not None:
         return f"{base}/hearings/{notice.hearing.hearing_id}"
+    if notice.meeting is not None:
+        return f"{base}/meetings/{notice.meeting.meeting_id}"
     if notice.item_id is not None:
         return f"{base}/items/{notice.item_id}"
-    return f"{base}/meetings"
+    return f"{base}/"
 
 
 def describe(notice: Notice, recipient: Recipient, link: str) -> NoticeText:

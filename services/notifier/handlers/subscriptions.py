@@ -39,9 +39,12 @@ async def add_subscription(command: AddSubscription, uow: UnitOfWork) -> Subscri
     return subscription
 
 
-async def update_subscription(command: UpdateSubscription, uow: UnitOfWork) -> Subscription:
+async def update_subscription(
+    command: UpdateSubscription, uow: UnitOfWork, owner: uuid.UUID | None = None
+) -> Subscription:
+    """``owner``: only a subscription of this recipient (a recipient changing their own)."""
     async with uow:
-        subscription = await get_subscription(uow, command.subscription_id)
+        subscription = await get_subscription(uow, command.subscription_id, owner)
         for name, value in command.changes.items():
             setattr(subscription, name, value)
         subscription.check()
@@ -49,9 +52,11 @@ async def update_subscription(command: UpdateSubscription, uow: UnitOfWork) -> S
     return subscription
 
 
-async def remove_subscription(subscription_id: uuid.UUID, uow: UnitOfWork) -> None:
+async def remove_subscription(
+    subscription_id: uuid.UUID, uow: UnitOfWork, owner: uuid.UUID | None = None
+) -> None:
     async with uow:
-        subscription = await get_subscription(uow, subscription_id)
+        subscription = await get_subscription(uow, subscription_id, owner)
         await uow.subscriptions.delete(subscription)
         await uow.commit()
 
@@ -63,9 +68,11 @@ async def list_subscriptions(
         return await uow.subscriptions.find(recipient_id, page)
 
 
-async def read_subscription(uow: UnitOfWork, subscription_id: uuid.UUID) -> Subscription:
+async def read_subscription(
+    uow: UnitOfWork, subscription_id: uuid.UUID, owner: uuid.UUID | None = None
+) -> Subscription:
     async with uow:
-        return await get_subscription(uow, subscription_id)
+        return await get_subscription(uow, subscription_id, owner)
 
 
 async def unsubscribe(scope: UnsubscribeScope, uow: UnitOfWork) -> int:
@@ -83,9 +90,12 @@ async def unsubscribe(scope: UnsubscribeScope, uow: UnitOfWork) -> int:
     return muted
 
 
-async def get_subscription(uow: UnitOfWork, subscription_id: uuid.UUID) -> Subscription:
+async def get_subscription(
+    uow: UnitOfWork, subscription_id: uuid.UUID, owner: uuid.UUID | None = None
+) -> Subscription:
+    """Another recipient's subscription is, to an ``owner``, one that does not exist."""
     subscription = await uow.subscriptions.get(subscription_id)
-    if subscription is None:
+    if subscription is None or (owner is not None and subscription.recipient_id != owner):
         raise NotFound(f"subscription {subscription_id} does not exist")
     return subscription
 

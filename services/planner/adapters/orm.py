@@ -134,8 +134,16 @@ items = Table(
     Column("version", Integer, nullable=False),
     _created(),
     _updated(),
+    # the folded words an item is found by, kept by a trigger (migration 0004_item_search_text)
+    Column("search_text", Text, nullable=False, server_default=""),
     UniqueConstraint("work_plan_id", "ref"),
     Index("ix_items_organizations", "organizations", postgresql_using="gin"),
+    Index(
+        "ix_items_search_text",
+        "search_text",
+        postgresql_using="gin",
+        postgresql_ops={"search_text": "gin_trgm_ops"},
+    ),
 )
 
 hearings = Table(
@@ -204,7 +212,9 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Committee, committees)
     mapper_registry.map_imperatively(Session, sessions, properties=_parent(Committee))
     mapper_registry.map_imperatively(WorkPlan, work_plans)
-    mapper_registry.map_imperatively(Item, items, properties=_parent(WorkPlan))
+    mapper_registry.map_imperatively(
+        Item, items, properties=_parent(WorkPlan), exclude_properties=["search_text"]
+    )
     mapper_registry.map_imperatively(Hearing, hearings, properties=_parent(Item))
     mapper_registry.map_imperatively(Meeting, meetings, properties=_parent(Item))
     for aggregate in (Item, Hearing, Meeting):

@@ -14,9 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import (
     ColumnElement,
     Select,
-    Text,
     case,
-    cast,
     func,
     literal,
     select,
@@ -235,24 +233,13 @@ def _item_conditions(where: ItemFilter) -> list[ColumnElement[bool]]:
     if where.owner:
         conditions.append(items.c.owners.contains([where.owner]))
     if where.text:
-        searched = func.concat_ws(
-            " ",
-            cast(items.c.title, Text),
-            cast(items.c.description, Text),
-            items.c.ref,
-            func.array_to_string(items.c.tags, " "),
-            func.array_to_string(items.c.owners, " "),
-        )
+        # title, description, ref, tags and owners, folded as _fold_text folds the words:
+        # kept by a trigger, trigram-indexed (migration 0004_item_search_text)
         pattern = "%" + _escaped_like(_fold_text(where.text)) + "%"
-        conditions.append(_folded(searched).like(pattern, escape="\\"))
+        conditions.append(items.c.search_text.like(pattern, escape="\\"))
     if not where.include_restricted:
         conditions.append(items.c.classification != "restricted")
     return conditions
-
-
-def _folded(expression: ColumnElement[str]) -> ColumnElement[str]:
-    """Case folded for Azerbaijani (İ→i, I→ı) and its letters without marks, in SQL."""
-    return func.translate(func.lower(func.translate(expression, "İI", "iı")), FOLD_FROM, FOLD_TO)
 
 
 FOLD_FROM, FOLD_TO = "əıöüşçğ", "eiouscg"

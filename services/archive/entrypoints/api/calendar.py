@@ -3,6 +3,7 @@ with a bearer token (calendar programs subscribe to a feed address instead: ``fe
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Request, Response
 
 from services.archive.bootstrap import Archive
 from services.archive.entrypoints.api import ical
-from services.archive.entrypoints.api.dependencies import ArchiveDep, ViewerDep, audit
+from services.archive.entrypoints.api.dependencies import ArchiveDep, CalendarViewerDep, audit
 from services.archive.handlers import queries
 from services.archive.handlers.filters import Page, StateFilter, Viewer
 from services.archive.handlers.ports import Row
@@ -33,7 +34,7 @@ MEDIA_TYPE = "text/calendar; charset=utf-8"
 async def calendar_feed(
     request: Request,
     archive: ArchiveDep,
-    viewer: ViewerDep,
+    viewer: CalendarViewerDep,
     committee: CommitteeCode | None = None,
     organization: OrganizationCode | None = None,
 ) -> Response:
@@ -50,6 +51,34 @@ async def calendar_feed(
         style(archive),
     )
     return Response(body, media_type=MEDIA_TYPE)
+
+
+@router.get(
+    "/hearings/{hearing_id}/calendar.ics",
+    summary="One hearing as an iCalendar file",
+    response_class=Response,
+    responses={**CALENDAR_RESPONSES, 404: {"description": "No such hearing (or restricted)"}},
+)
+async def hearing_file(
+    hearing_id: uuid.UUID, request: Request, archive: ArchiveDep, viewer: CalendarViewerDep
+) -> Response:
+    """The hearing as a file to open in a calendar program (its UID and SEQUENCE are those of
+    the feeds, so a later file or feed updates the same entry)."""
+    row = await queries.get_state(archive.queries, "hearing", str(hearing_id), viewer, None)
+    await audit(request, archive, viewer, [{**row, "kind": "hearing"}])
+    body = ical.render(_title(row), [row], [], await archive.feeds.session_zones(), style(archive))
+    return Response(
+        body,
+        media_type=MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="hearing-{hearing_id}.ics"'},
+    )
+
+
+def _title(row: Row) -> str:
+    title = row["state"].get("title") or {}
+    if isinstance(title, dict) and title:
+        return str(title.get("en") or next(iter(title.values())))
+    return "Workplan: hearing"
 
 
 async def feed_rows(

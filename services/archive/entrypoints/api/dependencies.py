@@ -16,7 +16,7 @@ from services.archive.entrypoints.api.formats import Format, negotiate
 from services.archive.handlers.filters import Cursor, Page, Viewer
 from services.archive.handlers.ports import Row
 from services.archive.handlers.queries import restricted_subjects
-from shared.auth.http import require
+from shared.auth.http import require, require_any
 from shared.auth.tokens import Principal
 from shared.contract.values import Moment
 from shared.runtime.logs import redact
@@ -34,6 +34,14 @@ def get_archive(request: Request) -> Archive:
 
 
 def get_viewer(principal: Annotated[Principal, Depends(require("archive:read"))]) -> Viewer:
+    return Viewer(principal=principal.subject, cleared=principal.has("archive:restricted"))
+
+
+CALENDAR_READER = require_any("archive:read", "archive:calendar")
+"""Calendars (feeds, ``.ics`` files): analysts, and every staff member for their own."""
+
+
+def get_calendar_viewer(principal: Annotated[Principal, Depends(CALENDAR_READER)]) -> Viewer:
     return Viewer(principal=principal.subject, cleared=principal.has("archive:restricted"))
 
 
@@ -58,6 +66,7 @@ def get_format(
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+CalendarViewerDep = Annotated[Viewer, Depends(get_calendar_viewer)]
 PageDep = Annotated[Page, Depends(get_page)]
 FormatDep = Annotated[Format, Depends(get_format)]
 

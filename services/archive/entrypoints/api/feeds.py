@@ -26,11 +26,10 @@ from services.archive.entrypoints.api.calendar import (
     style,
     tagged,
 )
-from services.archive.entrypoints.api.dependencies import ArchiveDep, audit
+from services.archive.entrypoints.api.dependencies import CALENDAR_READER, ArchiveDep, audit
 from services.archive.handlers import feeds
 from services.archive.handlers.feeds import Actor, CreateFeed
 from services.archive.handlers.filters import StateFilter, Viewer
-from shared.auth.http import require
 from shared.auth.tokens import Principal
 from shared.contract.values import CommitteeCode, OrganizationCode, ShortText
 
@@ -38,7 +37,7 @@ router = APIRouter(tags=["calendar"])
 DEFAULT_NAME = "Workplan: hearings and meetings"
 
 
-def get_actor(principal: Annotated[Principal, Depends(require("archive:read"))]) -> Actor:
+def get_actor(principal: Annotated[Principal, Depends(CALENDAR_READER)]) -> Actor:
     return Actor(
         subject=principal.subject,
         admin=principal.has("archive:admin"),

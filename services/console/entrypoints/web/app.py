@@ -77,6 +77,8 @@ def problem_page(
 def install_error_pages(app: FastAPI) -> None:
     async def sign_in_needed(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SignInNeeded)
+        if request.headers.get("hx-request") == "true":
+            return Response(status_code=286)  # a live part of a page: htmx stops polling
         target = f"/sign-in?next={quote(exc.next_path, safe='')}"
         if exc.expired:
             target += "&expired=true"

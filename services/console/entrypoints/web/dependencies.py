@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from starlette.datastructures import FormData
 
+from services.console.adapters.service_client import (
+    NotFoundAtService,
+    Refused,
+    ServiceUnavailable,
+)
 from services.console.bootstrap import Console
 from services.console.domain.accounts import Role
 from services.console.domain.sessions import token_hash
@@ -83,8 +91,25 @@ async def current_viewer(request: Request, console: ConsoleDep) -> Viewer:
         await console.sessions.touch(hashed, renewed)
         session = session.extended(now, console.session_idle)
     viewer = Viewer(account, session, translator(request, account.language))
+    if viewer.inbox_caller is not None and request.headers.get("hx-request") != "true":
+        viewer = dataclasses.replace(viewer, unread=await unread_count(console, viewer))
     request.state.viewer = viewer
     return viewer
+
+
+UNREAD_WAIT = 1.0
+"""Seconds a page waits for the header's unread count before it shows none."""
+
+
+async def unread_count(console: Console, viewer: Viewer) -> int | None:
+    """The header's unread count; ``None`` when the notifier cannot say it now (the page is
+    shown all the same)."""
+    caller = viewer.inbox_caller
+    if caller is None:
+        return None
+    with contextlib.suppress(ServiceUnavailable, NotFoundAtService, Refused, TimeoutError):
+        return await asyncio.wait_for(console.notifier.unread(caller), UNREAD_WAIT)
+    return None
 
 
 ViewerDep = Annotated[Viewer, Depends(current_viewer)]
@@ -102,6 +127,8 @@ def needs(role: Role) -> object:
 
 
 Clerk = Annotated[Viewer, needs("clerk")]
+Analyst = Annotated[Viewer, needs("analyst")]
+Admin = Annotated[Viewer, needs("admin")]
 
 
 async def checked_form(request: Request, viewer: Viewer) -> FormData:

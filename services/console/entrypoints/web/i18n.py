@@ -65,6 +65,10 @@ class Translator:
         day = dt.date.fromisoformat(value) if isinstance(value, str) else value
         return format_date(day, format=form, locale=self.language)
 
+    def month(self, value: dt.date) -> str:
+        """A month and its year, as the language names them (``mart 2026``, ``March 2026``)."""
+        return format_date(value, format="LLLL y", locale=self.language)
+
     def datetime(self, value: dt.datetime | str | None, zone: str, form: str = "medium") -> str:
         """A moment shown in ``zone`` (the session's time zone), never in UTC: the date in
         ``form`` and the time in hours and minutes, joined as the language joins them."""

@@ -66,3 +66,19 @@ EVENT_TYPES = {
     "workplan.meeting.held.v1": N_("Meeting held"),
 }
 SERVICES = {"planner": N_("planner"), "archive": N_("archive"), "notifier": N_("notifier")}
+
+SUBSCRIPTION_TOPICS = {
+    "*": N_("Everything"),
+    "workplan.hearing.*": N_("Hearings"),
+    "workplan.item.*": N_("Items and their status"),
+    "workplan.meeting.*": N_("Meetings"),
+}
+CHANNELS = {"inbox": N_("Inbox in the console"), "email": N_("E-mail"), "webhook": N_("Webhook")}
+MODES = {"immediate": N_("At once"), "digest": N_("In a daily digest (e-mail only)")}
+DELIVERY_STATUSES = {
+    "queued": N_("Queued"),
+    "retrying": N_("Retrying"),
+    "sent": N_("Sent"),
+    "failed": N_("Failed"),
+    "dead": N_("Given up"),
+}

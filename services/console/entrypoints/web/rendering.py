@@ -41,8 +41,19 @@ def navigation(viewer: Viewer) -> list[tuple[str, str, str]]:
     """The header's menu: (href, label, section) of what the viewer's roles allow."""
     t = viewer.translator
     entries = []
-    if viewer.account.has("clerk"):
+    account = viewer.account
+    if account.has("clerk"):
         entries.append(("/", t.gettext("Work plan"), "work-plan"))
+        entries.append(("/calendar", t.gettext("Calendar"), "calendar"))
+    if account.has("clerk"):
+        entries.append(("/report", t.gettext("Report"), "report"))
+    if account.has("analyst"):
+        entries.append(("/search", t.gettext("Search"), "search"))
+    if viewer.inbox_caller is not None:
+        entries.append(("/inbox", t.gettext("Inbox"), "inbox"))
+    entries.append(("/my/notifications", t.gettext("My notifications"), "my-notifications"))
+    if account.has("admin"):
+        entries.append(("/admin", t.gettext("Administration"), "admin"))
     return entries
 
 
@@ -67,24 +78,25 @@ def render(
         "section": None,
         "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         "current_path": _path(request),
+        "unread_poll": request.app.state.console.settings.unread_poll_seconds,
         "next_path": None,
         "notice": None,
         "errors": {},
         "error_targets": {},
         "error_links": [],
-        "status_label": _labeller(t, {**labels.HEARING_STATUSES, **labels.ITEM_STATUSES}),
+        "status_label": labeller(t, {**labels.HEARING_STATUSES, **labels.ITEM_STATUSES}),
         "tag_colour": lambda code: labels.STATUS_TAGS.get(code, "govuk-tag--grey"),
-        "category_label": _labeller(t, labels.CATEGORIES),
-        "classification_label": _labeller(t, labels.CLASSIFICATIONS),
-        "format_label": _labeller(t, labels.HEARING_FORMATS),
-        "event_label": _labeller(t, labels.EVENT_TYPES),
+        "category_label": labeller(t, labels.CATEGORIES),
+        "classification_label": labeller(t, labels.CLASSIFICATIONS),
+        "format_label": labeller(t, labels.HEARING_FORMATS),
+        "event_label": labeller(t, labels.EVENT_TYPES),
         **context,
     }
     html = environment.get_template(template).render(page)
     return HTMLResponse(html, status_code=status_code)
 
 
-def _labeller(t: Translator, table: Mapping[str, str]) -> Callable[[str], str]:
+def labeller(t: Translator, table: Mapping[str, str]) -> Callable[[str], str]:
     """A template function: the words for an API code in the reader's language."""
 
     def label(code: str) -> str:

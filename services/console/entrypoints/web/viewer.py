@@ -15,6 +15,8 @@ class Viewer:
     account: Account
     session: BrowserSession
     translator: Translator
+    unread: int | None = None
+    """Unread notices in the inbox (``None``: no inbox, or the notifier did not answer)."""
 
     @property
     def caller(self) -> Caller:

@@ -168,6 +168,35 @@ class SubscriptionIn(Body):
     organization: OrganizationCode | None = None
 
 
+class OwnSubscriptionIn(Body):
+    """A subscription a recipient makes for themself (the recipient is the token's)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"channel": "inbox", "event_type": "workplan.hearing.*", "committee": "MM-IRIPT"}
+            ]
+        },
+    )
+
+    channel: Channel
+    event_type: TypePattern = Field(
+        default="*", description="A type, a prefix ending in * (workplan.hearing.*), or *."
+    )
+    mode: Mode = "immediate"
+    committee: CommitteeCode | None = None
+    item_id: uuid.UUID | None = None
+    organization: OrganizationCode | None = None
+
+
+class PreferencesPatch(Patch):
+    """What a recipient may change of their own record: language and time zone."""
+
+    language: Language | None = None
+    timezone: TimeZone | None = None
+
+
 class SubscriptionPatch(Patch):
     nullable: ClassVar[frozenset[str]] = frozenset({"committee", "item_id", "organization"})
 
