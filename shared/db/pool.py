@@ -94,6 +94,7 @@ class Database:
                     server_settings={
                         "application_name": self._application_name,
                         "plan_cache_mode": "auto",
+                        "jit": "off",  # as the engines: compiling costs more than it saves
                     },
                 )
             return self._pool

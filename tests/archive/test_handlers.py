@@ -12,8 +12,10 @@ import pytest
 from services.archive.domain.folding import az_lower, fold, query_terms
 from services.archive.domain.projections import Projection, latest, supersedes
 from services.archive.domain.records import ArchivedEvent, archived, search_text
-from services.archive.domain.snippets import snippet
+from services.archive.domain.snippets import Highlight, snippet
+from services.archive.domain.text_query import TextQuery, WordForms, text_query
 from services.archive.handlers.ingest import archive_batch
+from services.archive.handlers.queries import candidates
 from shared.contract import InvalidEvent
 from shared.contract.amqp_binding import encode_structured
 from tests.archive.events import custom_event, hearing_rescheduled, hearing_scheduled, item_created
@@ -45,12 +47,16 @@ def test_query_terms_are_the_words_of_the_query():
 def test_snippets_mark_folded_and_stemmed_matches_and_escape_the_rest():
     text = "Görüş <b>Xocalı</b> barədə; встречи и Meetings"
     assert (
-        snippet([text], {"xocali"})
+        snippet([text], Highlight(frozenset({"xocali"})))
         == "Görüş &lt;b&gt;<mark>Xocalı</mark>&lt;/b&gt; barədə; встречи и Meetings"
     )
-    assert "<mark>встречи</mark>" in (snippet([text], {"встреч"}) or "")
-    assert "<mark>Meetings</mark>" in (snippet([text], {"meet"}) or "")
-    assert snippet([text], {"absent"}) is None
+    assert "<mark>встречи</mark>" in (
+        snippet([text], Highlight(frozenset({"встреча"}), frozenset({"встреч"}))) or ""
+    )
+    assert "<mark>Meetings</mark>" in (
+        snippet([text], Highlight(frozenset({"meeting"}), frozenset({"meet"}))) or ""
+    )
+    assert snippet([text], Highlight(frozenset({"absent"}))) is None
 
 
 def test_search_text_takes_every_language_and_skips_ids_and_codes():
@@ -152,3 +158,46 @@ async def test_a_batch_stores_each_event_once_and_projects_the_latest_per_subjec
     [(written, projected)] = writer.calls
     assert [r.event_id for r in written] == [moved.id, scheduled.id, old.id]
     assert sorted((p.kind, p.version) for p in projected) == [("hearing", 2), ("item", 1)]
+
+
+def tiered_query(*, prefix: bool) -> TextQuery:
+    forms = {"xocal": WordForms(("xocal",))}
+    query = text_query(["xocal"], forms, prefix=prefix)
+    assert query is not None
+    return query
+
+
+def fetcher(rows_by_strength: dict[str, list[dict]]):
+    asked: list[str] = []
+
+    async def fetch(strength: str) -> list[dict]:
+        asked.append(strength)
+        return rows_by_strength[strength]
+
+    return fetch, asked
+
+
+def rows(tiers: list[int], start: int = 0) -> list[dict]:
+    return [{"position": start + n, "tier": tier} for n, tier in enumerate(tiers)]
+
+
+async def test_ranking_candidates_take_one_query_when_the_newest_matches_suffice():
+    few = rows([1, 0, 1])  # every match fits: nothing older is missing
+    fetch, asked = fetcher({"prefix": few})
+    found = await candidates(fetch, tiered_query(prefix=False), 20, key=lambda r: r["position"])
+    assert (found, asked) == (few, ["prefix"])
+    strong = rows([0, 1] * 50)  # cut off, but with enough exact ones
+    fetch, asked = fetcher({"prefix": strong})
+    found = await candidates(fetch, tiered_query(prefix=False), 20, key=lambda r: r["position"])
+    assert (len(found), asked) == (100, ["prefix"])
+
+
+async def test_newer_weaker_matches_never_crowd_out_the_stronger_ones():
+    newest = rows([2] * 99 + [1])  # the newest 100: prefix matches but one
+    stemmed = rows([1] * 98 + [0, 0], start=99)  # the newest 100 stemmed-or-exact ones
+    exact = rows([0] * 30, start=197)
+    fetch, asked = fetcher({"prefix": newest, "stemmed": stemmed, "exact": exact})
+    found = await candidates(fetch, tiered_query(prefix=True), 20, key=lambda r: r["position"])
+    assert asked == ["prefix", "stemmed", "exact"]
+    assert sum(1 for row in found if row["tier"] == 0) == 30
+    assert len(found) == 227  # each row once: positions 0 … 226

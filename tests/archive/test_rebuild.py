@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from rich.progress import Progress
 from sqlalchemy import text
 
-from services.archive.entrypoints.cli import run_rebuild
+from services.archive.entrypoints.cli import run_rebuild, run_reindex
 from tests.archive.conftest import REGISTRY_SOURCE, publish_and_wait
 from tests.archive.events import (
     custom_event,
@@ -70,3 +70,50 @@ async def test_rebuild_from_the_log_equals_live_ingest(
         assert task.completed == task.total == replayed
     assert replayed == len(events) - 1  # the unknown type has no read model
     assert await snapshot(archive_db) == live
+
+
+async def search_documents(engine) -> dict[int, str]:
+    async with engine.connect() as connection:
+        rows = await connection.execute(text("SELECT position, search::text FROM archive.events"))
+        return {row[0]: row[1] for row in rows.all()}
+
+
+async def test_rebuild_reindexes_documents_of_older_rules_as_live_ingest_writes_them(
+    archive_app, archive_client, archive_db, publisher, archive_topology, archive_settings, reader
+):
+    item_id = uuid.uuid4()
+    events = [
+        item_created(item_id, time=T0, title={"az": "Xocalıya ədalət", "en": "Hearings"}),
+        hearing_scheduled(uuid.uuid4(), item_id, time=T0, title={"az": "Komitəsinin iclası"}),
+        custom_event(
+            REGISTRY_SOURCE,
+            "gov.registry.note.v1",
+            {"note": "İstanbulda", "classification": "public"},
+            time=T0,
+        ),
+    ]
+    await publish_and_wait(publisher, archive_topology, archive_db, events)
+    live = await search_documents(archive_db)
+    async with archive_db.begin() as connection:  # documents as an older version made them
+        await connection.execute(
+            text("UPDATE archive.events SET search = to_tsvector('simple', envelope ->> 'id')")
+        )
+        await connection.execute(
+            text("UPDATE archive.items SET search = to_tsvector('simple', 'old')")
+        )
+    found = await archive_client.get("/api/v1/search?q=xocali", headers=reader)
+    assert found.json() == []
+
+    with Progress() as progress:
+        done = await run_reindex(archive_settings, progress)
+        assert progress.tasks[0].completed == progress.tasks[0].total == len(events)
+    assert (done.events, done.changed) == (len(events), len(events))
+    assert await search_documents(archive_db) == live
+    assert (await run_reindex(archive_settings)).changed == 0  # nothing left to change
+    await run_rebuild(archive_settings)
+
+    found = await archive_client.get("/api/v1/search?q=xocali&kind=item", headers=reader)
+    assert [(r["id"], r["match"]) for r in found.json()] == [(str(item_id), "stemmed")]
+    for word in ("komitə", "istanbul", "hearing"):
+        found = await archive_client.get(f"/api/v1/events?q={word}", headers=reader)
+        assert len(found.json()) == 1, word

@@ -26,7 +26,11 @@ COMMANDS = (
         "workplan.cli.running:up",
         "Migrate, load the sample work plan, start every service; Ctrl-C stops them all.",
     ),
-    Entry("archive", "workplan.cli.archive:app", "The archive: run it, or rebuild its read models"),
+    Entry(
+        "archive",
+        "workplan.cli.archive:app",
+        "The archive: run it, or re-index and rebuild it from its log",
+    ),
     Entry(
         "notifier",
         "workplan.cli.services:notifier",

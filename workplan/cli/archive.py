@@ -7,6 +7,6 @@ import typer
 from services.archive.entrypoints import cli as archive_cli
 from workplan.cli import services
 
-app = typer.Typer(help="The archive: run it, or rebuild its read models.")
+app = typer.Typer(help="The archive: run it, or re-index and rebuild it from its log.")
 app.callback(invoke_without_command=True)(services.archive)
 app.command("rebuild")(archive_cli.rebuild)

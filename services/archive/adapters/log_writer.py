@@ -7,9 +7,10 @@ data-modifying ``WITH`` queries, atomic by itself (no ``BEGIN``/``COMMIT``); the
 models and counts take what they need from the log rows that statement wrote
 (``RETURNING``), so a repeat changes nothing. The search document is built by PostgreSQL
 from the text :mod:`services.archive.domain.records` prepared: the folded text with the
-``simple`` configuration, and English and Russian text also with their stemmers; titles
-weigh A, the rest B. Read models take their snapshot and search document from the log
-row of the event they apply.
+``simple`` configuration (titles weigh A, the rest B), and the other forms of its words,
+marked: English and Russian text through their stemmers, the Azerbaijani stems as
+prepared. Read models take their snapshot and search document from the log row of the
+event they apply.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from datetime import UTC, datetime
 import asyncpg
 
 from services.archive.adapters.orm import NO_ITEM
+from services.archive.domain.morphology import STEM_MARK
 from services.archive.domain.projections import Projection
 from services.archive.domain.records import ArchivedEvent
 from shared.db.pool import keep_session
@@ -30,18 +32,24 @@ log = logging.getLogger(__name__)
 
 SERVER_SETTINGS = {"application_name": "archive-ingest", "plan_cache_mode": "force_custom_plan"}
 """For a rebuild: its statements run once each, over the whole log."""
-INGEST_SETTINGS = {"application_name": "archive-ingest", "plan_cache_mode": "auto"}
+INGEST_SETTINGS = {"application_name": "archive-ingest", "plan_cache_mode": "auto", "jit": "off"}
 """For ingest: one statement run over and over, on a few rows, best planned once."""
 DEADLOCK_RETRIES = 5
 
-SEARCH_DOCUMENT = """
+SEARCH_DOCUMENT = f"""
     setweight(to_tsvector('simple', b.title), 'A')
-    || setweight(to_tsvector('english', b.title_en), 'A')
-    || setweight(to_tsvector('russian', b.title_ru), 'A')
     || setweight(to_tsvector('simple', b.body), 'B')
-    || setweight(to_tsvector('english', b.body_en), 'B')
-    || setweight(to_tsvector('russian', b.body_ru), 'B')
-"""
+    || array_to_tsvector(
+        ARRAY(
+            SELECT '{STEM_MARK}' || stem FROM unnest(tsvector_to_array(
+                to_tsvector('english', b.english) || to_tsvector('russian', b.russian)
+            )) AS stem
+        ) || array_remove(string_to_array(b.stems, ' '), '')
+    )
+"""  # noqa: S608 - a constant of the domain, no input
+"""Words as written (folded): weight A in the title, B elsewhere. Their other forms (English
+and Russian stems, Azerbaijani stems), marked (``STEM_MARK``), without positions (they rank
+as weight D)."""
 
 _LOGGED = f"""
 batch AS (
@@ -49,11 +57,11 @@ batch AS (
         $1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[],
         $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
         $13::uuid[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
-        $19::text[], $20::text[]
+        $19::text[]
     ) WITH ORDINALITY AS b(
         source, event_id, type, subject, time, sequence, known, mode, committee, session,
-        organizations, classification, item_id, envelope, title, body, title_en, body_en,
-        title_ru, body_ru, ord
+        organizations, classification, item_id, envelope, title, body, english, russian,
+        stems, ord
     )
 ),
 fresh AS (
@@ -103,9 +111,9 @@ _REPLAYED = f"({_PROJECTED}) p JOIN archive.events e ON e.time = p.time AND e.po
 _INGESTED_PROJECTIONS = """
 projected AS (
     SELECT p.*, e.time, e.position FROM unnest(
-        $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::bigint[],
-        $27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[],
-        $33::uuid[], $34::timestamptz[], $35::timestamptz[], $36::text[]
+        $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::bigint[],
+        $26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[],
+        $32::uuid[], $33::timestamptz[], $34::timestamptz[], $35::text[]
     ) AS p(
         event_source, event_id, kind, key, source, version, committee, session, status,
         category, classification, organizations, item_id, starts_at, ends_at, event_type
@@ -163,7 +171,7 @@ counted AS (
         code, item_id, classification, first_event_at, last_event_at, events
     )
     SELECT o.code, o.item_id, o.classification, min(e.time), max(e.time), count(*)
-    FROM unnest($37::text[], $38::uuid[], $39::text[], $40::text[], $41::text[])
+    FROM unnest($36::text[], $37::uuid[], $38::text[], $39::text[], $40::text[])
         AS o(code, item_id, classification, event_source, event_id)
     JOIN logged e ON e.source = o.event_source AND e.event_id = o.event_id
     GROUP BY o.code, o.item_id, o.classification ORDER BY o.code, o.item_id, o.classification
@@ -273,7 +281,7 @@ async def apply_projections(
 
 
 def _log_columns(records: Sequence[ArchivedEvent]) -> list[list[object]]:
-    columns: list[list[object]] = [[] for _ in range(20)]
+    columns: list[list[object]] = [[] for _ in range(19)]
     for record in records:
         values = (
             record.source,

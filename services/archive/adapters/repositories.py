@@ -6,14 +6,13 @@ the partitions newest first and stops when the limit is filled, and in each part
 picks, with the statistics of that partition and the real query values
 (``plan_cache_mode=force_custom_plan``), either the time index (common words) or the
 full-text index (rare words). Ranking never sorts all matches: only a bounded set of the
-newest candidates is ranked.
+newest candidates is ranked (see :func:`services.archive.handlers.queries.search`).
 """
 
 # ruff: noqa: S608 - SQL is assembled from this module's constants; every value is a bound parameter
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
@@ -30,6 +29,7 @@ from services.archive.adapters.state_sql import (
 )
 from services.archive.domain.folding import fold
 from services.archive.domain.projections import Kind
+from services.archive.domain.text_query import Match, TextQuery, WordForms
 from services.archive.handlers.filters import Cursor, EventFilter, Page, StateFilter, Viewer
 
 Row = dict[str, Any]
@@ -45,7 +45,9 @@ STATE_COLUMNS = (
     f"{effective_classification('v')} AS classification, v.organizations, v.item_id, v.date, "
     f"v.updated_at, v.last_event_type, v.state, {restricted('v')} AS restricted"
 )
-_LEXEME = re.compile(r"'((?:[^']|'')*)'")
+
+RANKED_STATE_COLUMNS = STATE_COLUMNS.replace("v.state,", "v.state::text AS state_json,")
+"""Ranked candidates leave the state as JSON text: only the few returned are decoded."""
 
 
 class SqlArchiveQueries:
@@ -57,19 +59,16 @@ class SqlArchiveQueries:
             result = await connection.execute(text(sql), params)
             return [dict(row._mapping) for row in result]
 
-    async def text_query(self, terms: Sequence[str]) -> tuple[str, set[str]]:
-        """The tsquery of the terms (each folded, and stemmed in English and Russian; all
-        required) as text, and its lexemes (for highlighting)."""
-        parts, params = [], {}
-        for index, term in enumerate(terms):
-            params[f"f{index}"], params[f"t{index}"] = fold(term), term
-            parts.append(
-                f"(plainto_tsquery('simple', :f{index}) || plainto_tsquery('english', :t{index})"
-                f" || plainto_tsquery('russian', :t{index}))"
-            )
-        rows = await self._fetch(f"SELECT ({' && '.join(parts)})::text AS q", params)
-        query = str(rows[0]["q"] or "")
-        return query, {match.replace("''", "'") for match in _LEXEME.findall(query)}
+    async def word_forms(self, words: Sequence[str]) -> list[WordForms]:
+        """Each word folded and split as the ``simple`` configuration does, and stemmed by
+        the ``english`` and ``russian`` ones, in one round trip."""
+        rows = await self._fetch(
+            WORD_FORMS, {"folded": [fold(word) for word in words], "raw": list(words)}
+        )
+        return [
+            WordForms(tuple(row["words"]), tuple(row["english"]), tuple(row["russian"]))
+            for row in rows
+        ]
 
     # --- the log -------------------------------------------------------------------------
 
@@ -97,17 +96,22 @@ class SqlArchiveQueries:
         return await self._fetch(sql, {**params, "limit": limit})
 
     async def ranked_events(
-        self, where: EventFilter, viewer: Viewer, *, tsquery: str, candidates: int
+        self,
+        where: EventFilter,
+        viewer: Viewer,
+        *,
+        query: TextQuery,
+        strength: Match,
+        candidates: int,
     ) -> list[Row]:
-        """The newest ``candidates`` matches, each with its rank."""
-        conditions, params = _event_conditions(where, viewer, tsquery)
+        conditions, params = _event_conditions(where, viewer, query.of_strength(strength))
         sql = (
-            f"SELECT c.*, ts_rank(c.search, CAST(:tsquery AS tsquery)) AS rank FROM ("
-            f"SELECT {EVENT_COLUMNS}, e.search "
+            f"SELECT c.*, {TIER} AS tier, ts_rank(c.search, CAST(:broad AS tsquery)) AS rank "
+            f"FROM (SELECT {EVENT_COLUMNS}, e.search "
             f"FROM archive.events e WHERE {' AND '.join(conditions)} "
             "ORDER BY e.time DESC, e.position DESC LIMIT :limit) c"
         )
-        return await self._fetch(sql, {**params, "limit": candidates})
+        return await self._fetch(sql, {**params, **_tier_params(query), "limit": candidates})
 
     # --- items, hearings, meetings ------------------------------------------------------
 
@@ -141,17 +145,24 @@ class SqlArchiveQueries:
         return int(rows[0]["total"])
 
     async def ranked_states(
-        self, kind: Kind, viewer: Viewer, *, tsquery: str, candidates: int
+        self,
+        kind: Kind,
+        viewer: Viewer,
+        *,
+        query: TextQuery,
+        strength: Match,
+        candidates: int,
     ) -> list[Row]:
-        """The ``candidates`` most recently changed matches, each with its rank."""
-        source, conditions, params = _state_source(kind, StateFilter(), viewer, tsquery)
+        source, conditions, params = _state_source(
+            kind, StateFilter(), viewer, query.of_strength(strength)
+        )
         sql = (
-            f"SELECT c.*, ts_rank(c.search, CAST(:tsquery AS tsquery)) AS rank FROM ("
-            f"SELECT '{kind}' AS kind, {STATE_COLUMNS}, v.search "
+            f"SELECT c.*, {TIER} AS tier, ts_rank(c.search, CAST(:broad AS tsquery)) AS rank "
+            f"FROM (SELECT '{kind}' AS kind, {RANKED_STATE_COLUMNS}, v.search "
             f"FROM ({source}) v WHERE {' AND '.join(conditions)} "
             "ORDER BY v.updated_at DESC LIMIT :limit) c"
         )
-        return await self._fetch(sql, {**params, "limit": candidates})
+        return await self._fetch(sql, {**params, **_tier_params(query), "limit": candidates})
 
     async def timeline(
         self, item_id: uuid.UUID, viewer: Viewer, as_of: datetime | None
@@ -173,6 +184,25 @@ class SqlArchiveQueries:
             {"code": code},
         )
         return rows[0] if rows else None
+
+
+WORD_FORMS = """
+SELECT
+    ARRAY(SELECT u.lexeme FROM unnest(to_tsvector('simple', t.folded)) u
+          ORDER BY u.positions[1]) AS words,
+    ARRAY(SELECT u.lexeme FROM unnest(to_tsvector('english', t.raw)) u) AS english,
+    ARRAY(SELECT u.lexeme FROM unnest(to_tsvector('russian', t.raw)) u) AS russian
+FROM unnest(CAST(:folded AS text[]), CAST(:raw AS text[])) WITH ORDINALITY AS t(folded, raw, n)
+ORDER BY t.n
+"""
+TIER = (
+    "CASE WHEN c.search @@ CAST(:exact AS tsquery) THEN 0 "
+    "WHEN c.search @@ CAST(:stemmed AS tsquery) THEN 1 ELSE 2 END"
+)
+
+
+def _tier_params(query: TextQuery) -> dict[str, str]:
+    return {"exact": query.exact, "stemmed": query.stemmed, "broad": query.broad}
 
 
 def _event_conditions(

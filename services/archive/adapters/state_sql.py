@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from services.archive.domain.projections import Kind
 
 RESTRICTED = (
-    "(coalesce({v}.classification, 'internal') NOT IN ('public', 'internal') "
+    "(({v}.classification IS NOT NULL AND {v}.classification NOT IN ('public', 'internal')) "
     "OR EXISTS (SELECT 1 FROM archive.items r "
     "WHERE r.item_id = {v}.item_id AND r.classification = 'restricted'))"
 )
 """The classification rule (``shared.contract.classification``) in SQL: an event or state
 is restricted when it says so (an unknown marking counts as restricted, a missing one as
-the default) or when its item is restricted now."""
+the default) or when its item is restricted now. Written on the column itself, not on
+``coalesce(classification, …)``: PostgreSQL has statistics of the column, none of the
+expression, and guessed 0.5% of rows visible, so it sorted every match of a common word
+instead of walking the newest ones (150 ms instead of 0.5 ms at 200,000 hearings)."""
 
 
 def restricted(alias: str) -> str:

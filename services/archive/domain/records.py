@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from services.archive.domain.folding import fold
+from services.archive.domain.morphology import stems_text
 from services.archive.domain.projections import Projection, project
 from shared.contract import EVENT_TYPES, CloudEvent, InvalidEvent, parse_data
 from shared.contract.classification import classification_of
@@ -45,9 +46,17 @@ _NOT_TEXT_KEYS = frozenset(
 _NOT_TEXT_SUFFIXES = ("_id", "_at", "_start", "_end")
 
 
+SearchColumns = tuple[str, str, str, str, str]
+"""Title and body folded (words as written); English text and Russian text (to stem); the
+Azerbaijani stems, marked (see :func:`services.archive.domain.morphology.stems_text`)."""
+
+
 @dataclass
 class SearchText:
-    """The text of an event by weight (title A, the rest B) and by the stemmer that suits it."""
+    """The text of an event by weight (title, the rest) and by how its words' other forms
+    are found: English and Russian pieces (by language tag) through their stemmers,
+    Azerbaijani and untagged pieces through :mod:`services.archive.domain.morphology`.
+    """
 
     title: list[str] = field(default_factory=list)
     body: list[str] = field(default_factory=list)
@@ -55,6 +64,8 @@ class SearchText:
     body_en: list[str] = field(default_factory=list)
     title_ru: list[str] = field(default_factory=list)
     body_ru: list[str] = field(default_factory=list)
+    title_az: list[str] = field(default_factory=list)
+    body_az: list[str] = field(default_factory=list)
 
     def add(self, text: str, *, language: str | None, title: bool) -> None:
         (self.title if title else self.body).append(text)
@@ -62,16 +73,17 @@ class SearchText:
             (self.title_en if title else self.body_en).append(text)
         elif language is not None and (language == "ru" or language.startswith("ru-")):
             (self.title_ru if title else self.body_ru).append(text)
+        elif language is None or language == "az" or language.startswith("az-"):
+            (self.title_az if title else self.body_az).append(text)
 
-    def columns(self) -> tuple[str, str, str, str, str, str]:
-        """(title folded, body folded, title en, body en, title ru, body ru)."""
+    def columns(self) -> SearchColumns:
+        """(title folded, body folded, English text, Russian text, Azerbaijani stems)."""
         return (
             fold(_joined(self.title)),
             fold(_joined(self.body)),
-            _joined(self.title_en),
-            _joined(self.body_en),
-            _joined(self.title_ru),
-            _joined(self.body_ru),
+            _joined([*self.title_en, *self.body_en]),
+            _joined([*self.title_ru, *self.body_ru]),
+            stems_text(fold(_joined([*self.title_az, *self.body_az]))),
         )
 
 
@@ -94,7 +106,7 @@ class ArchivedEvent:
     classification: str
     """As the contract reads it: a missing one is the default, an unknown one restricted."""
     item_id: uuid.UUID | None
-    search: tuple[str, str, str, str, str, str]
+    search: SearchColumns
     projection: Projection | None
 
     @property

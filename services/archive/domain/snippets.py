@@ -1,8 +1,10 @@
-"""Highlighted snippets of search results, with the same folding as the search itself.
+"""Highlighted snippets of search results, with the same folding and stems as the search.
 
-A word is highlighted when its folded form starts with a lexeme of the query (the folded
-query word, or its English or Russian stem): ``Xocalı`` for ``xocali``, ``встречи`` for
-``встреча`` (stem ``встреч``), ``Meetings`` for ``meeting`` (stem ``meet``).
+A word is highlighted when it matches the query as the index does: its folded form or one
+of its Azerbaijani stems is the folded query word or one of that word's stems (``Xocalıya``
+for ``xocali``, ``komitəsinin`` for ``komitə``); or its folded form begins with an English
+or Russian stem of the query (``Meetings`` for ``meeting``, stem ``meet``; ``встречи`` for
+``встреча``, stem ``встреч``) or with the word being typed (``diaspora`` for ``diaspo``).
 """
 
 from __future__ import annotations
@@ -10,31 +12,45 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from services.archive.domain.folding import fold
+from services.archive.domain.morphology import azerbaijani_stems
 
 _TOKEN = re.compile(r"\w+|\W+", re.UNICODE)
 WINDOW = 24
 """Words shown around the first match."""
+MIN_BEGINNING = 3
 
 
-def matches(word: str, lexemes: Iterable[str]) -> bool:
-    folded = fold(word)
-    return any(
-        folded == lexeme or (len(lexeme) >= 3 and folded.startswith(lexeme)) for lexeme in lexemes
-    )
+@dataclass(frozen=True)
+class Highlight:
+    """What a query matches: folded words and stems (``targets``), and ``beginnings`` (stems
+    of the English and Russian stemmers, the word being typed) that a word may start with."""
+
+    targets: frozenset[str]
+    beginnings: frozenset[str] = frozenset()
+
+    def matches(self, word: str) -> bool:
+        folded = fold(word)
+        if folded in self.targets or not self.targets.isdisjoint(azerbaijani_stems(folded)):
+            return True
+        return any(
+            folded.startswith(beginning)
+            for beginning in self.beginnings
+            if len(beginning) >= MIN_BEGINNING
+        )
 
 
-def snippet(texts: Iterable[str], lexemes: set[str]) -> str | None:
+def snippet(texts: Iterable[str], highlight: Highlight) -> str | None:
     """The text with the most matches, cut around its first one, matches in ``<mark>``.
 
     Everything else is HTML-escaped, so the snippet can be shown as HTML.
     """
-    folded_lexemes = {fold(lexeme) for lexeme in lexemes if lexeme}
     best: tuple[int, list[str], list[bool]] | None = None
     for text in texts:
         tokens = _TOKEN.findall(text)
-        marks = [token[:1].isalnum() and matches(token, folded_lexemes) for token in tokens]
+        marks = [token[:1].isalnum() and highlight.matches(token) for token in tokens]
         count = sum(marks)
         if count and (best is None or count > best[0]):
             best = (count, tokens, marks)

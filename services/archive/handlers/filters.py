@@ -40,6 +40,8 @@ class EventFilter:
     organization: str | None = None
     known: bool | None = None
     text: str | None = None
+    prefix: bool = False
+    """Search as you type: the last word of ``text`` also matches the words it begins."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from typing import Any, Protocol, Self
 
 from services.archive.domain.feeds import CalendarFeed
 from services.archive.domain.projections import Kind, Projection
-from services.archive.domain.records import ArchivedEvent
+from services.archive.domain.records import ArchivedEvent, SearchColumns
+from services.archive.domain.text_query import Match, TextQuery, WordForms
 from services.archive.handlers.filters import (
     AccessLogFilter,
     Cursor,
@@ -53,10 +54,26 @@ class ReadModelRebuild(Protocol):
     async def count_organizations(self) -> None: ...
 
 
+class SearchReindex(Protocol):
+    """The log's events in order, and a write of their search documents."""
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, *exc: Any) -> None: ...
+    async def count(self) -> int:
+        """How many events the log holds."""
+
+    def events(self, batch_size: int) -> AsyncIterator[list[LoggedEvent]]: ...
+    async def write(self, documents: Sequence[tuple[datetime, int, SearchColumns]]) -> int:
+        """Store the documents of the events (time, position); returns how many changed.
+        Each call commits on its own."""
+
+
 class ArchiveQueries(Protocol):
     """Reads of the log and the read models; rows are plain dicts."""
 
-    async def text_query(self, terms: Sequence[str]) -> tuple[str, set[str]]: ...
+    async def word_forms(self, words: Sequence[str]) -> list[WordForms]:
+        """Each word as PostgreSQL splits (folded, ``simple``) and stems it."""
+
     async def events(
         self,
         where: EventFilter,
@@ -68,8 +85,17 @@ class ArchiveQueries(Protocol):
         oldest_first: bool = False,
     ) -> list[Row]: ...
     async def ranked_events(
-        self, where: EventFilter, viewer: Viewer, *, tsquery: str, candidates: int
-    ) -> list[Row]: ...
+        self,
+        where: EventFilter,
+        viewer: Viewer,
+        *,
+        query: TextQuery,
+        strength: Match,
+        candidates: int,
+    ) -> list[Row]:
+        """The newest ``candidates`` matches of ``strength`` (or stronger), each with its
+        ``tier`` (0 exact, 1 stemmed, 2 prefix) and ``rank``."""
+
     async def states(
         self,
         kind: Kind,
@@ -84,8 +110,17 @@ class ArchiveQueries(Protocol):
         self, kind: Kind, where: StateFilter, viewer: Viewer, *, tsquery: str | None
     ) -> int: ...
     async def ranked_states(
-        self, kind: Kind, viewer: Viewer, *, tsquery: str, candidates: int
-    ) -> list[Row]: ...
+        self,
+        kind: Kind,
+        viewer: Viewer,
+        *,
+        query: TextQuery,
+        strength: Match,
+        candidates: int,
+    ) -> list[Row]:
+        """As :meth:`ranked_events`, of the most recently changed items, hearings or meetings;
+        their state as JSON text, ``state_json``."""
+
     async def timeline(
         self, item_id: uuid.UUID, viewer: Viewer, as_of: datetime | None
     ) -> list[Row]: ...

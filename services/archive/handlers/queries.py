@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +13,8 @@ from services.archive.domain.errors import BadQuery, NotFound
 from services.archive.domain.folding import query_terms
 from services.archive.domain.projections import Kind
 from services.archive.domain.snippets import snippet, texts_of
+from services.archive.domain.text_query import MATCHES, Match, TextQuery, words_to_stem
+from services.archive.domain.text_query import text_query as build_text_query
 from services.archive.handlers.filters import (
     KINDS,
     Cursor,
@@ -24,24 +26,21 @@ from services.archive.handlers.filters import (
 from services.archive.handlers.ports import ArchiveQueries, Row
 
 SEARCH_CANDIDATES = 100
-"""Newest matches of each kind that are ranked; ranking never sorts every match."""
+"""Newest matches of each kind and strength that are ranked; ranking never sorts every
+match."""
 EVERYTHING = Page(limit=10_000)
 
 
-@dataclass(frozen=True)
-class TextQuery:
-    tsquery: str
-    lexemes: set[str]
-
-
-async def text_query(queries: ArchiveQueries, text: str) -> TextQuery:
+async def text_query(queries: ArchiveQueries, text: str, *, prefix: bool = False) -> TextQuery:
     terms = query_terms(text)
     if not terms:
         raise BadQuery(f"the text query {text!r} has no words to search for")
-    tsquery, lexemes = await queries.text_query(terms)
-    if not tsquery:
+    words = words_to_stem(terms)
+    forms = dict(zip(words, await queries.word_forms(words), strict=True))
+    query = build_text_query(terms, forms, prefix=prefix)
+    if query is None:
         raise BadQuery(f"the text query {text!r} has only words too common to search for")
-    return TextQuery(tsquery, lexemes)
+    return query
 
 
 async def list_events(
@@ -50,7 +49,9 @@ async def list_events(
     """A page of events, newest first, and the cursor of the next page (if there may be one)."""
     if where.time_from and where.time_to and where.time_from > where.time_to:
         raise BadQuery("time_from is after time_to")
-    tsquery = (await text_query(queries, where.text)).tsquery if where.text else None
+    tsquery = (
+        (await text_query(queries, where.text, prefix=where.prefix)).broad if where.text else None
+    )
     rows = await queries.events(where, viewer, tsquery=tsquery, limit=limit, cursor=cursor)
     following = Cursor(rows[-1]["time"], rows[-1]["position"]) if len(rows) == limit else None
     return rows, following
@@ -61,7 +62,7 @@ async def list_states(
 ) -> list[Row]:
     if where.date_from and where.date_to and where.date_from > where.date_to:
         raise BadQuery("date_from is after date_to")
-    tsquery = (await text_query(queries, where.text)).tsquery if where.text else None
+    tsquery = (await text_query(queries, where.text)).broad if where.text else None
     return await queries.states(kind, where, viewer, page, tsquery=tsquery)
 
 
@@ -69,7 +70,7 @@ async def count_states(
     queries: ArchiveQueries, kind: Kind, where: StateFilter, viewer: Viewer
 ) -> int:
     """How many the whole list holds, every page (what the viewer may see)."""
-    tsquery = (await text_query(queries, where.text)).tsquery if where.text else None
+    tsquery = (await text_query(queries, where.text)).broad if where.text else None
     return await queries.count_states(kind, where, viewer, tsquery=tsquery)
 
 
@@ -121,29 +122,70 @@ async def search(
 ) -> list[Row]:
     """One ranked list across items, hearings, meetings and events, with snippets.
 
-    Each kind gives its newest matches (at most :data:`SEARCH_CANDIDATES`); those are
-    ranked by ``ts_rank`` and the best ``limit`` returned, newer first among equals.
+    Exact matches first, then stemmed, then prefix; by ``ts_rank`` within each, newer first
+    among equals; the best ``limit``, each with ``match`` (its strength) and a highlighted
+    ``snippet``. Only a bounded set is ranked: per kind, see :func:`candidates`.
     """
-    query = await text_query(queries, text)
+    query = await text_query(queries, text, prefix=where.prefix)
     found: list[Row] = []
     for kind in KINDS:
         if kind in kinds:
-            rows = await queries.ranked_states(
-                kind, viewer, tsquery=query.tsquery, candidates=SEARCH_CANDIDATES
+
+            async def states(strength: Match, kind: Kind = kind) -> list[Row]:
+                return await queries.ranked_states(
+                    kind, viewer, query=query, strength=strength, candidates=SEARCH_CANDIDATES
+                )
+
+            rows = await candidates(
+                states, query, limit, key=lambda row: (row["source"], row["key"])
             )
             found.extend({**row, "kind": kind, "time": row["updated_at"]} for row in rows)
     if "event" in kinds:
-        rows = await queries.ranked_events(
-            where, viewer, tsquery=query.tsquery, candidates=SEARCH_CANDIDATES
-        )
-        for row in rows:
-            envelope = json.loads(row["envelope"])
-            found.append({**row, "kind": "event", "state": envelope.get("data")})
-    found.sort(key=lambda row: (-float(row["rank"]), -row["time"].timestamp()))
+
+        async def events(strength: Match) -> list[Row]:
+            return await queries.ranked_events(
+                where, viewer, query=query, strength=strength, candidates=SEARCH_CANDIDATES
+            )
+
+        rows = await candidates(events, query, limit, key=lambda row: row["position"])
+        found.extend({**row, "kind": "event"} for row in rows)
+    found.sort(key=lambda row: (row["tier"], -float(row["rank"]), -row["time"].timestamp()))
     best = found[:limit]
     for row in best:
-        row["snippet"] = snippet(texts_of(row.get("state")), query.lexemes)
+        if row["kind"] == "event":
+            row["state"] = json.loads(row["envelope"]).get("data")
+        else:
+            row["state"] = json.loads(row.pop("state_json"))
+        row["match"] = MATCHES[row["tier"]]
+        row["snippet"] = snippet(texts_of(row.get("state")), query.highlight)
     return best
+
+
+async def candidates(
+    fetch: Callable[[Match], Awaitable[list[Row]]],
+    query: TextQuery,
+    limit: int,
+    *,
+    key: Callable[[Row], object],
+) -> list[Row]:
+    """The rows of one kind worth ranking: the newest :data:`SEARCH_CANDIDATES` matches of
+    any strength; when those are cut off and hold fewer than ``limit`` stemmed-or-exact
+    matches (when typing), also the newest stemmed-or-exact ones; and likewise for the
+    exact ones. So newer weaker matches never crowd out stronger ones, and a query whose
+    matches all fit (rare words) or whose newest matches are strong enough (common words)
+    costs one statement."""
+    found: dict[object, Row] = {}
+    strengths = query.strengths()
+    for strength, stronger in zip(strengths, [*strengths[1:], None], strict=True):
+        rows = await fetch(strength)
+        for row in rows:
+            found.setdefault(key(row), row)
+        if stronger is None or len(rows) < SEARCH_CANDIDATES:
+            break  # every match of this strength is here, the stronger ones too
+        tier = MATCHES.index(stronger)
+        if sum(1 for row in found.values() if row["tier"] <= tier) >= limit:
+            break
+    return list(found.values())
 
 
 async def organization_activity(

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import StringConstraints
 
+from services.archive.domain.text_query import PREFIX_MIN
 from services.archive.entrypoints.api.dependencies import (
     MAX_LIMIT,
     ArchiveDep,
@@ -81,8 +82,20 @@ async def list_events(
     organization: OrganizationCode | None = None,
     known: Annotated[bool | None, Query(description="false: only events of unknown types")] = None,
     q: Annotated[
-        str | None, Query(min_length=1, max_length=500, description="Free text, all words.")
+        str | None,
+        Query(
+            min_length=1,
+            max_length=500,
+            description="Free text: every word, in any of its forms (as in `/search`).",
+        ),
     ] = None,
+    prefix: Annotated[
+        bool,
+        Query(
+            description="Search as you type: the last word of `q` also finds the words it "
+            f"begins, once it has at least {PREFIX_MIN} letters."
+        ),
+    ] = False,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
     cursor: Annotated[
         str | None, Query(max_length=200, description="From `X-Next-Cursor`.")
@@ -99,6 +112,7 @@ async def list_events(
         organization=organization,
         known=known,
         text=q,
+        prefix=prefix,
     )
     after = decode_cursor(cursor) if cursor else None
     rows, following = await queries.list_events(archive.queries, where, viewer, limit, after)

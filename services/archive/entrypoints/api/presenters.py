@@ -132,6 +132,7 @@ def search_document(row: Row) -> Document:
             "time": row["time"],
             "title": (data or {}).get("title"),
             "rank": float(row["rank"]),
+            "match": row["match"],
             "snippet": row.get("snippet"),
         }
     state = row.get("state") or {}
@@ -144,8 +145,11 @@ def search_document(row: Row) -> Document:
         "time": row["updated_at"],
         "title": state.get("title"),
         "rank": float(row["rank"]),
+        "match": row["match"],
         "snippet": row.get("snippet"),
     }
 
 
-SEARCH_COLUMNS = ("kind", "id", "source", "type", "subject", "time", *TITLES, "rank", "snippet")
+SEARCH_COLUMNS = (
+    "kind", "id", "source", "type", "subject", "time", *TITLES, "rank", "match", "snippet",
+)  # fmt: skip

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
+from services.archive.domain.text_query import PREFIX_MIN
 from services.archive.entrypoints.api.dependencies import (
     ArchiveDep,
     FormatDep,
@@ -31,6 +32,7 @@ EXAMPLE = {
     "time": "2026-01-22T09:30:00+00:00",
     "title": {"az": "Ədalət naminə Xocalıya kampaniyası", "en": "Justice for Khojaly campaign"},
     "rank": 0.61,
+    "match": "stemmed",
     "snippet": "Ədalət naminə <mark>Xocalıya</mark> kampaniyası",
 }
 
@@ -55,11 +57,22 @@ async def search(
         Query(
             min_length=1,
             max_length=500,
-            description="Words to find, all of them. Azerbaijani-aware: `xocali` finds "
-            "`Xocalı`, `istanbul` finds `İstanbul`; English and Russian words also match "
-            "their other forms.",
+            description="Words to find, all of them, each in any of its forms. "
+            "Azerbaijani-aware: `xocali` finds `Xocalı`, `Xocalıya`, `Xocalının`; "
+            "`istanbul` finds `İstanbulda`; `komitə` finds `komitəsi`. English and Russian "
+            "words match their inflected forms (`hearing` ↔ `hearings`, `парламент` ↔ "
+            "`парламентской`).",
         ),
     ],
+    prefix: Annotated[
+        bool,
+        Query(
+            description="Search as you type: the last word also finds the words it begins "
+            f"(`diaspo` → `diaspora`) once it has at least {PREFIX_MIN} letters; a shorter "
+            "last word matches whole words only. Such matches rank after exact and stemmed "
+            "ones (`match`: `prefix`)."
+        ),
+    ] = False,
     kind: Annotated[
         list[SearchKind] | None, Query(description="Only these kinds (repeatable).")
     ] = None,
@@ -67,9 +80,12 @@ async def search(
     time_to: Annotated[QueryMoment | None, Query(description="Events at or before.")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> StreamingResponse:
-    """Each kind's newest matches are ranked together (`ts_rank`, titles weigh most);
-    matched words are wrapped in `<mark>` in the snippet (the rest is HTML-escaped)."""
-    where = EventFilter(time_from=time_from, time_to=time_to)
+    """Exact matches first (the words as written, diacritics and case aside), then stemmed
+    ones (other forms of the words), then prefix ones; within each, by `ts_rank` (titles
+    weigh most) over each kind's newest matches, newer first among equals. `match` says
+    which; the words that matched are wrapped in `<mark>` in the snippet (the rest is
+    HTML-escaped)."""
+    where = EventFilter(time_from=time_from, time_to=time_to, prefix=prefix)
     kinds = kind or ["item", "hearing", "meeting", "event"]
     rows = await queries.search(archive.queries, q, viewer, kinds=kinds, where=where, limit=limit)
     await audit(request, archive, viewer, rows)
