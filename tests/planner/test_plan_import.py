@@ -139,6 +139,34 @@ async def test_a_changed_item_is_updated_naming_what_changed(planner):
     assert changed == ["owners"]
 
 
+async def test_a_reimported_item_made_restricted_takes_its_hearings_and_meetings_along(planner):
+    """The classification rule holds for a plan file too: reclassifying an item by
+    re-importing reclassifies what hangs from it, and the events say so."""
+    raw = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    await import_plan(PlanFile.model_validate(raw), planner.uow())
+    [entry] = [e for e in raw["items"] if e.get("hearings") and e.get("meetings")][:1]
+    entry["classification"] = "restricted"
+    report = await import_plan(PlanFile.model_validate(raw), planner.uow())
+    assert report.items_updated == [entry["ref"]]
+    async with engine_of(planner).connect() as connection:
+        rows = (
+            await connection.execute(
+                text(
+                    "SELECT 'hearing', h.classification FROM planner.hearings h "
+                    "JOIN planner.items i ON i.id = h.item_id WHERE i.ref = :ref UNION ALL "
+                    "SELECT 'meeting', m.classification FROM planner.meetings m "
+                    "JOIN planner.items i ON i.id = m.item_id WHERE i.ref = :ref"
+                ),
+                {"ref": entry["ref"]},
+            )
+        ).all()
+    assert {kind for kind, _ in rows} == {"hearing", "meeting"}
+    assert {level for _, level in rows} == {"restricted"}
+    emitted = await outbox_types(planner)
+    assert emitted.count("workplan.hearing.reclassified.v1") == len(entry["hearings"])
+    assert emitted.count("workplan.meeting.reclassified.v1") == len(entry["meetings"])
+
+
 async def test_the_azerbaijani_text_survives_the_import(planner, sample_plan):
     async with engine_of(planner).connect() as connection:
         title = await connection.scalar(

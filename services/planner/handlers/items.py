@@ -7,9 +7,10 @@ from dataclasses import asdict
 from services.planner.domain.errors import Conflict, NotFound
 from services.planner.domain.items import Item
 from services.planner.domain.sessions import WorkPlan
+from services.planner.handlers.classification import reclassify_activities
 from services.planner.handlers.commands import ChangeItemStatus, CreateItem, UpdateItem
 from services.planner.handlers.lookups import item_for_update, require_known_organizations
-from services.planner.handlers.ports import HearingFilter, MeetingFilter, Page, UnitOfWork
+from services.planner.handlers.ports import UnitOfWork
 from services.planner.handlers.retries import retried
 
 
@@ -35,23 +36,9 @@ async def update_item(command: UpdateItem, uow: UnitOfWork) -> Item:
             await require_known_organizations(uow, command.changes["organizations"])
         changed = item.update(command.changes)
         if "classification" in changed:
-            await _reclassify_activities(uow, item)
+            await reclassify_activities(uow, item)
         await uow.commit()
     return item
-
-
-async def _reclassify_activities(uow: UnitOfWork, item: Item) -> None:
-    """The classification rule: a hearing is as classified as its item, a meeting at least
-    as restricted; each that changes says so in its own event."""
-    everything = Page(limit=10_000)
-    for hearing in await uow.hearings.find(
-        HearingFilter(item_id=item.id, include_restricted=True), everything, for_update=True
-    ):
-        hearing.follow_item(item.classification)
-    for meeting in await uow.meetings.find(
-        MeetingFilter(item_id=item.id, include_restricted=True), everything, for_update=True
-    ):
-        meeting.follow_item(item.classification)
 
 
 @retried

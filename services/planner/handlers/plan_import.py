@@ -16,6 +16,7 @@ from services.planner.domain.hearings import Hearing
 from services.planner.domain.items import Item
 from services.planner.domain.organizations import Organization
 from services.planner.domain.sessions import Committee, Session, WorkPlan
+from services.planner.handlers.classification import reclassify_activities
 from services.planner.handlers.plan_file import ItemEntry, OrganizationEntry, PlanFile
 from services.planner.handlers.plan_import_calendar import import_hearings, import_meetings
 from services.planner.handlers.ports import UnitOfWork
@@ -123,6 +124,9 @@ async def _upsert_item(
         "tags": list(entry.tags),
     }
     item = await uow.items.by_ref(work_plan.id, entry.ref)
+    if item is not None and item.classification != entry.classification:
+        # locked: its hearings and meetings follow the new classification (the rule)
+        item = await uow.items.get(item.id, for_update=True) or item
     if item is None:
         item = Item.create(
             work_plan_id=work_plan.id,
@@ -134,7 +138,9 @@ async def _upsert_item(
         )
         uow.items.add(item)
         report.items_created.append(entry.ref)
-    elif item.update(fields):
+    elif changed := item.update(fields):
+        if "classification" in changed:
+            await reclassify_activities(uow, item)
         report.items_updated.append(entry.ref)
     else:
         report.items_unchanged.append(entry.ref)
