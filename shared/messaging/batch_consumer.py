@@ -14,10 +14,12 @@ on its own (``requeue``), and RabbitMQ redelivers it up to the queue's delivery 
 then dead-letters it.
 
 Acks come after the commit, and cheaply: an :class:`AckTracker` per channel knows which
-delivery tags are settled, and after each batch one ``basic.ack`` with ``multiple`` covers
-every message up to the highest tag below which everything is settled — never a message
-whose batch has not committed. After a reconnect, messages of the old channel are not
-acked (RabbitMQ redelivers them; the inbox stores each event once).
+delivery tags are settled, and one ``basic.ack`` with ``multiple`` covers every message up
+to the highest tag below which everything is settled — never a message whose batch has not
+committed. It goes :data:`ACK_DELAY` after the first message settled since the last one
+(so when events trickle in, one ack covers several small batches), or at once when a
+quarter of the prefetch is waiting for it. After a reconnect, messages of the old channel
+are not acked (RabbitMQ redelivers them; the inbox stores each event once).
 
 Messages enter the group commit in delivery order; with one writer (``concurrency=1``)
 events of one subject are applied in the order they were published.
@@ -60,6 +62,10 @@ and its content type; raises :class:`~shared.contract.InvalidEvent` to refuse it
 is dead-lettered with the reason)."""
 
 _ALLOWED_MEMO = 10_000
+ACK_DELAY = 0.02
+"""Seconds settled messages wait for their ack while few are waiting, so that one
+``basic.ack`` covers the batches of several wake-ups when events trickle in (each ack is
+a frame written and a wake-up of the broker); a quarter of the prefetch acks at once."""
 
 
 class _Channel:
@@ -102,6 +108,9 @@ class BatchConsumer(Generic[T]):
         self._idle = asyncio.Event()
         self._idle.set()
         self._flush_due: set[_Channel] = set()
+        self._flush_timer: asyncio.TimerHandle | None = None
+        self._unacked = 0
+        """Messages settled since the last flush."""
         self._tasks: set[asyncio.Task[None]] = set()
         self._applied: Counter[str] = Counter()
         self._duplicates = 0
@@ -253,15 +262,22 @@ class BatchConsumer(Generic[T]):
 
     def _settled(self, channel: _Channel, tag: int, *, ack: bool) -> None:
         channel.tracker.settled(tag, ack=ack)
-        if not self._flush_due:
-            asyncio.get_running_loop().call_soon(self._flush)
         self._flush_due.add(channel)
+        self._unacked += 1
+        if self._unacked >= max(1, self._prefetch // 4):
+            self._flush()
+        elif self._flush_timer is None:
+            self._flush_timer = asyncio.get_running_loop().call_later(ACK_DELAY, self._flush)
         self._in_flight -= 1
         if self._in_flight == 0:
             self._idle.set()
 
     def _flush(self) -> None:
         """One multiple ack per channel for everything settled so far; and the metrics."""
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
+        self._unacked = 0
         due, self._flush_due = self._flush_due, set()
         for channel in due:
             tag = channel.tracker.ackable()

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import aiormq
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from shared.messaging.batch_consumer import ACK_DELAY
 from shared.messaging.dead_letter_queue import list_dead_letters
 from shared.messaging.publisher import OutgoingMessage
 from shared.observability.metrics import EVENTS_DUPLICATE
@@ -83,6 +88,56 @@ async def test_a_redelivered_or_resent_event_is_stored_once(
 
 async def _at_least(value: float, wanted: float) -> bool:
     return value >= wanted
+
+
+@pytest.fixture
+def acks(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool, float]]:
+    """Every ``basic.ack`` the consumer sends (delivery tag, multiple, when), on to the
+    broker."""
+    sent: list[tuple[int, bool, float]] = []
+    send = aiormq.Channel.basic_ack
+
+    async def recorded(
+        channel: aiormq.Channel, delivery_tag: int, multiple: bool = False, wait: bool = True
+    ) -> None:
+        sent.append((delivery_tag, multiple, time.monotonic()))
+        await send(channel, delivery_tag, multiple=multiple, wait=wait)
+
+    monkeypatch.setattr(aiormq.Channel, "basic_ack", recorded)
+    return sent
+
+
+async def test_a_lone_event_is_acked_without_another_one_coming(
+    archive_app, archive_db, publisher, archive_topology, acks
+):
+    await publish_and_wait(
+        publisher, archive_topology, archive_db, [item_created(uuid.uuid4(), time=T0)]
+    )
+
+    await eventually(lambda: _equal([(tag, multiple) for tag, multiple, _ in acks], [(1, True)]))
+
+
+async def test_events_that_trickle_in_are_acked_together(
+    archive_app, archive_db, publisher, archive_topology, acks
+):
+    events = [item_created(uuid.uuid4(), time=T0) for _ in range(20)]
+    for event in events:  # a batch each (the tests' batch wait is 2 ms), within an ack's wait
+        await publisher.publish(to_message(event, archive_topology, mode="structured"))
+        await asyncio.sleep(0.005)
+    await eventually(lambda: _at_least_archived(archive_db, len(events)))
+    await eventually(lambda: _equal(max((tag for tag, _, _ in acks), default=0), 20))
+
+    assert all(multiple for _, multiple, _ in acks)
+    gaps = [later - earlier for (_, _, earlier), (_, _, later) in itertools.pairwise(acks)]
+    assert all(gap >= ACK_DELAY / 2 for gap in gaps), gaps  # one ack per wait, not per batch
+
+
+async def _equal(value: object, wanted: object) -> bool:
+    return value == wanted
+
+
+async def _at_least_archived(engine: Any, count: int) -> bool:
+    return await archived_count(engine) >= count
 
 
 async def test_an_unknown_type_from_an_authorised_source_is_kept_marked_unknown(
