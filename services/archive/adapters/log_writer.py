@@ -214,8 +214,11 @@ class SqlArchiveWriter:
     async def start(self) -> None:
         self._pool = await asyncpg.create_pool(
             self._dsn,
-            min_size=1,
+            min_size=self._pool_size,
             max_size=self._pool_size,
+            # kept open while events trickle or pause: a connection opened again, and its
+            # ingest statement planned again, delayed the batch that needed it
+            max_inactive_connection_lifetime=0,
             server_settings=INGEST_SETTINGS,
             reset=keep_session,  # no round trip per batch to reset what nothing changed
         )
