@@ -2,15 +2,18 @@
 
 A worker that shares the HTTP API's event loop waits behind every request callback queued
 there: under load the outbox relay published seconds after the commit. On its own loop it
-is scheduled by the interpreter every few milliseconds (the GIL's switch interval) however
-long the API's queue is. What it uses must be built on its loop: ``build`` runs there and
-returns the worker and what to close after it.
+is scheduled by the interpreter however long the API's queue is: a thread waiting for the
+GIL gets it after the switch interval at the latest, which a process running such a worker
+lowers from Python's 5 ms to :data:`SWITCH_INTERVAL` (a relay needs the GIL several times
+per publish, and under load each wait was the whole interval). What it uses must be built
+on its loop: ``build`` runs there and returns the worker and what to close after it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -22,6 +25,10 @@ log = logging.getLogger(__name__)
 Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 Build = Callable[[], tuple[Worker, Callable[[], Awaitable[None]]]]
 """Builds, on the worker's own loop, the worker and an async ``close`` run after it."""
+
+SWITCH_INTERVAL = 0.001
+"""Seconds a thread waits at most for the GIL while another runs Python (Python's default
+is 0.005)."""
 
 
 def on_own_loop(name: str, build: Build) -> Worker:
@@ -54,6 +61,7 @@ def on_own_loop(name: str, build: Build) -> Worker:
             except Exception:
                 log.exception("worker on its own loop failed", extra={"worker": name})
 
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         thread = threading.Thread(target=thread_main, name=name, daemon=True)
         thread.start()
         loop, inner_stop = await ready
