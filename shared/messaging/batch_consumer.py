@@ -16,10 +16,11 @@ then dead-letters it.
 Acks come after the commit, and cheaply: an :class:`AckTracker` per channel knows which
 delivery tags are settled, and one ``basic.ack`` with ``multiple`` covers every message up
 to the highest tag below which everything is settled — never a message whose batch has not
-committed. It goes :data:`ACK_DELAY` after the first message settled since the last one
-(so when events trickle in, one ack covers several small batches), or at once when a
-quarter of the prefetch is waiting for it. After a reconnect, messages of the old channel
-are not acked (RabbitMQ redelivers them; the inbox stores each event once).
+committed. Acks go at most one per :data:`ACK_DELAY`: the first after a pause at once
+(in the wake-up that settled its messages), later ones when that much time has passed
+since the last, so when events trickle in one ack covers several small batches; and at
+once when a quarter of the prefetch is waiting for one. After a reconnect, messages of the
+old channel are not acked (RabbitMQ redelivers them; the inbox stores each event once).
 
 Messages enter the group commit in delivery order; with one writer (``concurrency=1``)
 events of one subject are applied in the order they were published.
@@ -63,7 +64,7 @@ is dead-lettered with the reason)."""
 
 _ALLOWED_MEMO = 10_000
 ACK_DELAY = 0.02
-"""Seconds settled messages wait for their ack while few are waiting, so that one
+"""Seconds at least between two acks while few messages wait for one, so that one
 ``basic.ack`` covers the batches of several wake-ups when events trickle in (each ack is
 a frame written and a wake-up of the broker); a quarter of the prefetch acks at once."""
 
@@ -111,6 +112,8 @@ class BatchConsumer(Generic[T]):
         self._flush_timer: asyncio.TimerHandle | None = None
         self._unacked = 0
         """Messages settled since the last flush."""
+        self._last_flush = float("-inf")
+        """When the last flush ran (the loop's clock)."""
         self._tasks: set[asyncio.Task[None]] = set()
         self._applied: Counter[str] = Counter()
         self._duplicates = 0
@@ -266,8 +269,10 @@ class BatchConsumer(Generic[T]):
         self._unacked += 1
         if self._unacked >= max(1, self._prefetch // 4):
             self._flush()
-        elif self._flush_timer is None:
-            self._flush_timer = asyncio.get_running_loop().call_later(ACK_DELAY, self._flush)
+        elif self._flush_timer is None:  # after the batch's other settles, and the wait
+            loop = asyncio.get_running_loop()
+            wait = max(0.0, self._last_flush + ACK_DELAY - loop.time())
+            self._flush_timer = loop.call_later(wait, self._flush)
         self._in_flight -= 1
         if self._in_flight == 0:
             self._idle.set()
@@ -278,6 +283,7 @@ class BatchConsumer(Generic[T]):
             self._flush_timer.cancel()
             self._flush_timer = None
         self._unacked = 0
+        self._last_flush = asyncio.get_running_loop().time()
         due, self._flush_due = self._flush_due, set()
         for channel in due:
             tag = channel.tracker.ackable()
