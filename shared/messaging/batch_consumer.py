@@ -16,10 +16,11 @@ then dead-letters it.
 Acks come after the commit, and cheaply: an :class:`AckTracker` per channel knows which
 delivery tags are settled, and one ``basic.ack`` with ``multiple`` covers every message up
 to the highest tag below which everything is settled — never a message whose batch has not
-committed. Acks go at most one per :data:`ACK_DELAY`: the first after a pause at once
-(in the wake-up that settled its messages), later ones when that much time has passed
-since the last, so when events trickle in one ack covers several small batches; and at
-once when a quarter of the prefetch is waiting for one. After a reconnect, messages of the
+committed. An ack is sent in the wake-up that settled its messages, as before, unless the
+last one went less than :data:`ACK_DELAY` ago; then it rides along with a later batch's, or
+goes :data:`ACK_LATEST` after the last one if no batch comes (a quarter of the prefetch
+waiting acks at once). So when events trickle in, one ack covers several small batches,
+and no ack costs a wake-up of its own while events keep coming. After a reconnect, messages of the
 old channel are not acked (RabbitMQ redelivers them; the inbox stores each event once).
 
 Messages enter the group commit in delivery order; with one writer (``concurrency=1``)
@@ -67,6 +68,8 @@ ACK_DELAY = 0.02
 """Seconds at least between two acks while few messages wait for one, so that one
 ``basic.ack`` covers the batches of several wake-ups when events trickle in (each ack is
 a frame written and a wake-up of the broker); a quarter of the prefetch acks at once."""
+ACK_LATEST = 0.1
+"""Seconds after the last ack at which a held one goes by itself when no batch follows."""
 
 
 class _Channel:
@@ -110,6 +113,7 @@ class BatchConsumer(Generic[T]):
         self._idle.set()
         self._flush_due: set[_Channel] = set()
         self._flush_timer: asyncio.TimerHandle | None = None
+        self._flush_soon = False
         self._unacked = 0
         """Messages settled since the last flush."""
         self._last_flush = float("-inf")
@@ -267,15 +271,25 @@ class BatchConsumer(Generic[T]):
         channel.tracker.settled(tag, ack=ack)
         self._flush_due.add(channel)
         self._unacked += 1
-        if self._unacked >= max(1, self._prefetch // 4):
-            self._flush()
-        elif self._flush_timer is None:  # after the batch's other settles, and the wait
-            loop = asyncio.get_running_loop()
-            wait = max(0.0, self._last_flush + ACK_DELAY - loop.time())
-            self._flush_timer = loop.call_later(wait, self._flush)
+        self._schedule_ack()
         self._in_flight -= 1
         if self._in_flight == 0:
             self._idle.set()
+
+    def _schedule_ack(self) -> None:
+        """In this wake-up, after the other settles of the batch; or, within ``ACK_DELAY``
+        of the last ack, with a later batch's (by ``ACK_LATEST`` if none comes)."""
+        if self._flush_soon:
+            return
+        loop = asyncio.get_running_loop()
+        if (
+            self._unacked >= max(1, self._prefetch // 4)
+            or loop.time() - self._last_flush >= ACK_DELAY
+        ):
+            self._flush_soon = True
+            loop.call_soon(self._flush)
+        elif self._flush_timer is None:
+            self._flush_timer = loop.call_at(self._last_flush + ACK_LATEST, self._flush)
 
     def _flush(self) -> None:
         """One multiple ack per channel for everything settled so far; and the metrics."""
@@ -283,6 +297,7 @@ class BatchConsumer(Generic[T]):
             self._flush_timer.cancel()
             self._flush_timer = None
         self._unacked = 0
+        self._flush_soon = False
         self._last_flush = asyncio.get_running_loop().time()
         due, self._flush_due = self._flush_due, set()
         for channel in due:
