@@ -98,7 +98,7 @@ class BatchConsumer(Generic[T]):
         self._messages_log = broker_logger(service)
         """A line per message ("Received", "Processed"), at DEBUG: off unless asked for."""
         self._amqp_url = amqp_url
-        if not queues:
+        if not queues and not standby_queues:
             raise ValueError("a consumer needs at least one queue")
         self._queue_names = tuple(queues)
         self._standby_names = tuple(standby_queues)
