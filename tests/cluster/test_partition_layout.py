@@ -39,4 +39,4 @@ def test_each_copy_takes_every_nth_partition_first(index, copies, own) -> None:
 
 def test_a_copy_index_beyond_the_copies_is_refused() -> None:
     with pytest.raises(ValidationError, match="WORKPLAN_COPY_INDEX=2 must be below"):
-        WorkplanSettings(copies=2, copy_index=2, _env_file=None)  # type: ignore[call-arg]
+        WorkplanSettings(copies=2, copy_index=2, _env_file=None)
