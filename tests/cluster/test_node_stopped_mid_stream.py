@@ -114,13 +114,5 @@ async def test_a_node_stopped_mid_stream_loses_nothing(
 
 
 def _leaders(cluster: LocalRabbitCluster, topology: Topology) -> dict[str, str]:
-    import json  # noqa: PLC0415
-
-    listed = json.loads(
-        cluster.rabbitmqctl(
-            cluster.nodes.index(next(n for n in cluster.nodes if n.running)),
-            "list_queues", "name", "leader", "--formatter", "json",
-        )
-    )  # fmt: skip
     wanted = set(topology.consumed_queues(SERVICE))
-    return {row["name"]: row["leader"] for row in listed if row["name"] in wanted}
+    return {name: leader for name, leader in cluster.queue_leaders().items() if name in wanted}

@@ -194,6 +194,16 @@ class LocalRabbitCluster:
                 return sorted(row.get("members") or [])
         raise ClusterError(f"no queue {queue!r} in vhost {vhost!r}")
 
+    def queue_leaders(self, vhost: str = "/") -> dict[str, str]:
+        """Each quorum queue's leader node (``list_queues name leader``)."""
+        listed = json.loads(
+            self.rabbitmqctl(
+                self._any_running(), "list_queues", "-p", vhost, "name", "leader",
+                "--formatter", "json",
+            )
+        )  # fmt: skip
+        return {row["name"]: row["leader"] for row in listed if row.get("leader")}
+
     # -- life cycle --------------------------------------------------------------------
 
     def start(self) -> None:
