@@ -18,7 +18,7 @@ from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractExchange, AbstractRobustChannel, AbstractRobustConnection
-from aio_pika.exceptions import AMQPError, DeliveryError, PublishError
+from aio_pika.exceptions import AMQPError, ChannelClosed, DeliveryError, PublishError
 
 from shared.messaging.broker_api import AmqpAccount
 
@@ -109,6 +109,8 @@ class ConfirmingPublisher:
             raise PublishFailed(f"refused by the broker: {exc}") from exc
         except TimeoutError as exc:
             raise PublishFailed(f"no confirm within {self._timeout:g} s") from exc
+        except ChannelClosed as exc:  # ACCESS_REFUSED, PRECONDITION_FAILED (user_id), ...
+            raise PublishFailed(f"refused by the broker: {_closing_reason(exc)}") from exc
         except (AMQPError, ConnectionError, RuntimeError) as exc:
             raise PublishFailed(f"broker unavailable: {exc!r}") from exc
 
@@ -120,3 +122,8 @@ class ConfirmingPublisher:
             exchange = await self._channel.get_exchange(name, ensure=False)
             self._exchanges[name] = exchange
         return exchange
+
+
+def _closing_reason(exc: ChannelClosed) -> str:
+    """The broker's own words (``ACCESS_REFUSED - access to exchange ...``), if it gave any."""
+    return next((arg for arg in exc.args if isinstance(arg, str) and " - " in arg), repr(exc))
