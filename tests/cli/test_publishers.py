@@ -9,8 +9,7 @@ import json
 from collections.abc import Callable, Iterator
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from shared.messaging.broker_api import BrokerApi, BrokerApiError
 from workplan.cli import app
