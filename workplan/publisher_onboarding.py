@@ -77,7 +77,9 @@ def check_source(source: str, *, reserved: set[str]) -> str:
         )
     if source in reserved or source.lower().startswith("urn:workplan:"):
         raise OnboardingError(
-            f"{source!r} is the system's own source (or reserved for it), not an external one",
+            f"{source!r} is the system's own source (the planner's, reserved urn:workplan:…, or "
+            "one that WORKPLAN_PUBLISHERS lets publish as the system's own user), not an "
+            "external one",
             field="--source",
         )
     return source
