@@ -115,11 +115,28 @@ class BrokerApi:
         found = await self._get(f"exchanges/{_q(self.vhost)}/{_q(name)}")
         return found if isinstance(found, dict) else None
 
-    async def exchanges(self) -> list[dict[str, Any]]:
-        found = await self._get(
-            f"exchanges/{_q(self.vhost)}", params={"columns": "name,type,arguments"}
-        )
-        return [item for item in found or [] if isinstance(item, dict)]
+    async def exchanges(self, name_regex: str = ".*") -> list[dict[str, Any]]:
+        """The virtual host's exchanges whose names match ``name_regex`` (filtered by the
+        broker, a page of 500 at a time): name, type and arguments."""
+        found: list[dict[str, Any]] = []
+        page, pages = 1, 1
+        while page <= pages:
+            answer = await self._get(
+                f"exchanges/{_q(self.vhost)}",
+                params={
+                    "page": str(page),
+                    "page_size": "500",
+                    "name": name_regex,
+                    "use_regex": "true",
+                    "columns": "name,type,arguments",
+                },
+            )
+            if not isinstance(answer, dict):
+                break
+            found.extend(item for item in answer.get("items", []) if isinstance(item, dict))
+            pages = int(answer.get("page_count", 1))
+            page += 1
+        return found
 
     async def put_exchange(self, name: str, arguments: dict[str, Any] | None = None) -> None:
         """Declare a durable topic exchange (idempotent with the same arguments)."""

@@ -13,6 +13,7 @@ dots, ``*`` is exactly one word, ``#`` is zero or more words (``workplan.meeting
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from shared.messaging.broker_api import BrokerApi
@@ -72,7 +73,8 @@ def registration_of(exchange: dict[str, object], prefix: str) -> Registration | 
 
 async def read_registrations(api: BrokerApi, prefix: str) -> list[Registration]:
     """Every publisher registered on the broker under ``prefix``, by name."""
-    found = (registration_of(exchange, prefix) for exchange in await api.exchanges())
+    exchanges = await api.exchanges(f"^{re.escape(publishers_exchange_prefix(prefix))}")
+    found = (registration_of(exchange, prefix) for exchange in exchanges)
     return sorted((r for r in found if r is not None), key=lambda r: r.name)
 
 
