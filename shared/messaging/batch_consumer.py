@@ -196,7 +196,7 @@ class BatchConsumer(Generic[T]):
             self._per_message("Received", properties.message_id, message.routing_key)
         try:
             event = decode_message(message.body, properties.headers, properties.content_type)
-            self._policy.check(event, properties.user_id)
+            self._policy.check(event, self._policy.sender(properties.user_id, properties.headers))
             item = self._prepare(event, message.body, properties.content_type)
         except Exception:  # refused or odd: EventIntake handles it (dead letter with reason)
             self._spawn(self._slow_path(message, current, tag))

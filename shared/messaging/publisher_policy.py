@@ -106,13 +106,17 @@ class PublisherPolicy:
         )
 
     def sender_of(self, message: ReceivedMessage) -> str | None:
-        """The broker user that sent ``message``: its ``user_id``; for a dead letter
-        replayed by the system's own user, the user that first sent it."""
-        if message.user_id is None or message.user_id != self._own_user:
-            return message.user_id
-        if ORIGINAL_USER_HEADER not in message.headers:
-            return message.user_id
-        original = message.headers[ORIGINAL_USER_HEADER]
+        """The broker user that sent ``message`` (see :meth:`sender`)."""
+        return self.sender(message.user_id, message.headers)
+
+    def sender(self, user_id: str | None, headers: Mapping[str, object] | None) -> str | None:
+        """The broker user that sent a message: its ``user_id``; for a dead letter replayed
+        by the system's own user, the user that first sent it."""
+        if user_id is None or user_id != self._own_user:
+            return user_id
+        if not headers or ORIGINAL_USER_HEADER not in headers:
+            return user_id
+        original = headers[ORIGINAL_USER_HEADER]
         if isinstance(original, bytes):
             original = original.decode(errors="replace")
         return original if isinstance(original, str) and original else None
