@@ -69,10 +69,10 @@ class PublisherPolicy:
         *,
         registry: RegistryReader | None = None,
         min_read_interval: float = 1.0,
-        own_user: str | None = None,
+        replayers: Iterable[str] = (),
     ) -> None:
-        self._own_user = own_user
-        """The system's own broker user: it alone may replay another user's dead letters."""
+        self._replayers = frozenset(replayers)
+        """The system's own broker users: they alone may replay another user's dead letters."""
         self._configured = dict(configured)
         self._publishers = dict(configured)
         self._registry = registry
@@ -92,9 +92,10 @@ class PublisherPolicy:
         user: str,
         registry: RegistryReader | None = None,
         min_read_interval: float = 1.0,
+        replayers: Iterable[str] = (),
     ) -> PublisherPolicy:
         """The configured sources plus the system's own, all publishing as ``user``; and
-        the broker's ``registry``, if given."""
+        the broker's ``registry``, if given. ``user`` and ``replayers`` may replay."""
         patterns = {source: tuple(found) for source, found in configured.items()}
         for source, extra in own:
             patterns[source] = (*patterns.get(source, ()), *extra)
@@ -102,7 +103,7 @@ class PublisherPolicy:
             {source: Publisher(source, user, found) for source, found in patterns.items()},
             registry=registry,
             min_read_interval=min_read_interval,
-            own_user=user,
+            replayers={user, *replayers},
         )
 
     def sender_of(self, message: ReceivedMessage) -> str | None:
@@ -112,7 +113,7 @@ class PublisherPolicy:
     def sender(self, user_id: str | None, headers: Mapping[str, object] | None) -> str | None:
         """The broker user that sent a message: its ``user_id``; for a dead letter replayed
         by the system's own user, the user that first sent it."""
-        if user_id is None or user_id != self._own_user:
+        if user_id is None or user_id not in self._replayers:
             return user_id
         if not headers or ORIGINAL_USER_HEADER not in headers:
             return user_id
@@ -230,4 +231,5 @@ def configured_policy(settings: WorkplanSettings) -> PublisherPolicy:
         user=own_user,
         registry=registry,
         min_read_interval=settings.publishers_read_interval,
+        replayers={AmqpAccount.of(amqp_url).user},  # `workplan deadletters replay` connects so
     )
