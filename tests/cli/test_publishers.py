@@ -67,7 +67,7 @@ def test_add_creates_the_user_exchange_bindings_and_permission_and_prints_the_de
     exchange = f"test-{run_id}.publishers.{name}"
     added = cli(
         "add", name, "--source", "urn:gov:az:mfa:meetings",
-        "--types", "workplan.meeting.held.v1", "--types", "workplan.meeting.reclassified.v1",
+        "--types", "workplan.meeting.held.v1", "--type", "workplan.meeting.reclassified.v1,",
         "--password", "a-long-enough-secret", "--json",
     )  # fmt: skip
     assert added.exit_code == 0, added.output

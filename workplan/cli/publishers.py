@@ -34,8 +34,8 @@ def add(
         typer.Option(
             "--types",
             "--type",
-            help="A type pattern it may publish (AMQP topic syntax: '*' one word, '#' any); "
-            "repeat for more.",
+            help="Type patterns it may publish (AMQP topic syntax: '*' one word, '#' any); "
+            "repeat the option or separate them with commas.",
         ),
     ],
     password: Annotated[
@@ -48,7 +48,8 @@ def add(
     as_json: Annotated[bool, typer.Option("--json", help="The details as JSON.")] = False,
 ) -> None:
     """Create the system's broker user and exchange, and print its connection details."""
-    details = _run(lambda onboarding: onboarding.add(name, source, types, password))
+    patterns = [pattern for value in types for pattern in value.replace(",", " ").split()]
+    details = _run(lambda onboarding: onboarding.add(name, source, patterns, password))
     registration = details.registration
     document = {
         "name": registration.name,
