@@ -156,7 +156,9 @@ class PublisherOnboarding:
         await self._check_free(registration)
         created_exchange = created_user = False
         try:
-            await self._api.put_exchange(self._topology.events_exchange)
+            if await self._api.exchange(self._topology.events_exchange) is None:
+                # as the services declare it; an existing one is left exactly as it is
+                await self._api.put_exchange(self._topology.events_exchange)
             await self._api.put_exchange(registration.exchange, registration.arguments())
             created_exchange = True
             for pattern in registration.types:
