@@ -196,3 +196,26 @@ def _flat(output: str) -> str:
     """The error box's text as one line (rich wraps it inside a frame)."""
     lines = [line.strip(" │╭╮╰╯─") for line in output.splitlines()]
     return " ".join(line for line in lines if line)
+
+
+def test_an_unreachable_management_api_is_a_clear_error(amqp_url, run_id):
+    env = {
+        "WORKPLAN_AMQP_URL": amqp_url,
+        "WORKPLAN_BROKER_PREFIX": f"test-{run_id}",
+        "WORKPLAN_BROKER_API_URL": "http://127.0.0.1:9/",
+    }
+    result = runner.invoke(
+        app,
+        [
+            "publishers",
+            "add",
+            f"t{run_id}-x",
+            "--source",
+            "urn:gov:az:x",
+            "--types",
+            "workplan.meeting.#",
+        ],
+        env=env,
+    )
+    assert result.exit_code == 1
+    assert "management API at http://127.0.0.1:9/api/ is unreachable" in result.output
