@@ -189,9 +189,10 @@ class PublisherPolicy:
             started = self._last_start = time.monotonic()
             try:
                 registrations = await self._registry()
-            except BrokerApiError as exc:
-                self._registry_problem = f"the publisher registry could not be read: {exc.reason}"
-                log.warning("publisher registry unreadable", extra={"error": exc.reason})
+            except Exception as exc:  # any failure: decide with what is known
+                reason = exc.reason if isinstance(exc, BrokerApiError) else repr(exc)
+                self._registry_problem = f"the publisher registry could not be read: {reason}"
+                log.warning("publisher registry unreadable", extra={"error": reason})
                 return
             self._registry_problem = None
             self._replace(registrations)
