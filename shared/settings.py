@@ -73,9 +73,34 @@ class WorkplanSettings(BaseSettings):
     publishers: dict[str, list[str]] = Field(
         default_factory=dict,
         description=(
-            "External systems allowed to publish: CloudEvents `source` -> allowed type patterns "
-            '(fnmatch), e.g. {"urn:gov:az:mfa": ["workplan.meeting.held.v1"]}.'
+            "Sources that publish with the system's own broker user: CloudEvents `source` -> "
+            "allowed type patterns (fnmatch), e.g. "
+            '{"urn:gov:az:mfa": ["workplan.meeting.held.v1"]}. '
+            "An external system gets its own user instead: `workplan publishers add`."
         ),
+    )
+
+    planner_broker_user: str | None = Field(
+        default=None,
+        description="The broker user the planner publishes as (its events carry it as "
+        "`user_id`); default: the user of `amqp_url`.",
+    )
+    broker_api_url: SecretStr | None = Field(
+        default=None,
+        description="RabbitMQ management API, where registered external publishers are read "
+        "(and `workplan publishers` writes them); default: http://<amqp host>:15672/ with the "
+        "user of `amqp_url` (it needs the `management` tag to read, `administrator` to add).",
+    )
+    broker_api_enabled: bool = Field(
+        default=True,
+        description="Read publishers registered on the broker (false: only `publishers`).",
+    )
+    publishers_read_interval: float = Field(
+        default=1.0,
+        gt=0,
+        le=300,
+        description="Least seconds between two reads of the broker's publisher registry "
+        "(it is read when an event would otherwise be refused).",
     )
 
     max_request_bytes: int = Field(

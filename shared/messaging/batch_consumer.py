@@ -68,8 +68,6 @@ Prepare = Callable[[CloudEvent, bytes, str | None], T]
 and its content type; raises :class:`~shared.contract.InvalidEvent` to refuse it (then it
 is dead-lettered with the reason)."""
 
-_ALLOWED_MEMO = 10_000
-
 
 class _Channel:
     """One AMQP channel's deliveries: its tracker, and the channel to ack on."""
@@ -121,8 +119,6 @@ class BatchConsumer(Generic[T]):
         self._tasks: set[asyncio.Task[None]] = set()
         self._applied: Counter[str] = Counter()
         self._duplicates = 0
-        self._allowed: set[tuple[str, str]] = set()
-        """(source, type) pairs the publisher policy allowed (it does not change)."""
         self._received: contextvars.ContextVar[ReceivedMessage] = contextvars.ContextVar(
             f"{service}_received"
         )
@@ -239,10 +235,7 @@ class BatchConsumer(Generic[T]):
             self._per_message("Received", properties.message_id, message.routing_key)
         try:
             event = decode_message(message.body, properties.headers, properties.content_type)
-            if (event.source, event.type) not in self._allowed:
-                self._policy.check(event)
-                if len(self._allowed) < _ALLOWED_MEMO:
-                    self._allowed.add((event.source, event.type))
+            self._policy.check(event, self._policy.sender(properties.user_id, properties.headers))
             item = self._prepare(event, message.body, properties.content_type)
         except Exception:  # refused or odd: EventIntake handles it (dead letter with reason)
             self._spawn(self._slow_path(message, current, tag))
@@ -337,4 +330,5 @@ def received_message(message: aiormq.abc.DeliveredMessage) -> ReceivedMessage:
         message_id=properties.message_id,
         headers=dict(properties.headers or {}),
         redelivered=bool(getattr(delivery, "redelivered", False)),
+        user_id=properties.user_id,
     )

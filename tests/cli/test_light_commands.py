@@ -20,6 +20,8 @@ LIGHT_VERBS = [
     ["tokens", "--help"],
     ["publish", "--help"],
     ["deadletters", "--help"],
+    ["publishers", "--help"],
+    ["publishers", "add", "--help"],
     ["contract", "--help"],
     ["cluster", "--help"],
 ]

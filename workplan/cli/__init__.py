@@ -61,6 +61,11 @@ COMMANDS = (
         "workplan.cli.events:publish",
         "Publish one CloudEvent to the events exchange and wait for the broker's confirm.",
     ),
+    Entry(
+        "publishers",
+        "workplan.cli.publishers:app",
+        "External systems that publish events: own broker user and exchange, allowed types.",
+    ),
     Entry("tokens", "workplan.cli.tokens:app", "Bearer tokens (JWT) for the HTTP APIs."),
     Entry("deadletters", "workplan.cli.dead_letters:app", "Dead-lettered messages of a service."),
     Entry(

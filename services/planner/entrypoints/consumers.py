@@ -77,4 +77,5 @@ def received(message: RabbitMessageType, body: bytes) -> ReceivedMessage:
         message_id=raw.message_id,
         headers=dict(raw.headers or {}),
         redelivered=bool(raw.redelivered),
+        user_id=raw.user_id,
     )
