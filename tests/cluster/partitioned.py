@@ -24,7 +24,8 @@ from shared.messaging.topology import Topology
 
 SOURCE = "urn:test:partitions"
 TYPE = "workplan.test.step.v1"
-POLICY = PublisherPolicy({SOURCE: ("workplan.test.*",)})
+POLICY = PublisherPolicy.from_config({SOURCE: ["workplan.test.*"]}, user="guest")
+"""The test clusters' nodes and the shared broker take the default user, guest."""
 
 Step = tuple[str, str, int]
 """(event id, subject, sequence)."""
