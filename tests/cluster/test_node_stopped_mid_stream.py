@@ -5,8 +5,10 @@ event once, each subject in order.
 
 The partition queues are declared through the node that is stopped, so it leads every
 one of them: stopping it makes each partition elect a new leader mid-stream. The copies
-and the publisher are connected to the two other nodes (a client connected to a stopped
-node reconnects to that address; see docs/operations.md)."""
+and the publisher are connected either to the two other nodes, or all through one
+address in front of the three nodes (a :class:`FrontDoor`, as a TCP load balancer in
+production): then the clients on the stopped node lose their connection, reconnect, and
+go on through another node while it is down."""
 
 from __future__ import annotations
 
@@ -34,13 +36,15 @@ def dsn(database_url: str) -> str:
     return database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
-@pytest.mark.parametrize("how", ["stop", "kill"])
+@pytest.mark.parametrize(("how", "front_door"), [("stop", False), ("kill", False), ("stop", True)])
 async def test_a_node_stopped_mid_stream_loses_nothing(
-    rabbit_cluster: LocalRabbitCluster, dsn: str, how: str
+    rabbit_cluster: LocalRabbitCluster, dsn: str, how: str, front_door: bool
 ) -> None:
-    urls = rabbit_cluster.amqp_urls
+    door = rabbit_cluster.front_door()
+    door.start()
+    urls = [door.amqp_url()] * 3 if front_door else rabbit_cluster.amqp_urls
     topology = Topology(f"node-stop-{uuid.uuid4().hex[:6]}", partitions=4)
-    await declare_with(urls[STOPPED], topology, ConsumerBinding(SERVICE))
+    await declare_with(rabbit_cluster.amqp_urls[STOPPED], topology, ConsumerBinding(SERVICE))
     leaders = _leaders(rabbit_cluster, topology)
     assert set(leaders.values()) == {rabbit_cluster.node_names[STOPPED]}
     table = f"applied_{uuid.uuid4().hex[:8]}"
@@ -72,6 +76,7 @@ async def test_a_node_stopped_mid_stream_loses_nothing(
 
     async def stop_node_mid_stream() -> None:
         await stopped.wait()
+        marks["connections before"] = door.opened
         halt = rabbit_cluster.stop_node if how == "stop" else rabbit_cluster.kill_node
         await asyncio.to_thread(halt, STOPPED)
         marks["stopped at"] = len(confirmed)  # the node's process has ended
@@ -97,14 +102,21 @@ async def test_a_node_stopped_mid_stream_loses_nothing(
     finally:
         await publisher.close()
         rabbit_cluster.start_node(STOPPED)
+        door.stop()
 
+    marks["connections after"] = door.opened
     applied_ids = {row["event_id"] for row in rows}
     lost = confirmed - applied_ids
     print(
-        f"\nnode {how} mid-stream: confirmed {len(confirmed)}, applied {len(applied_ids)}, "
+        f"\nnode {how} mid-stream{' (clients through a front door)' if front_door else ''}: "
+        f"confirmed {len(confirmed)}, applied {len(applied_ids)}, "
         f"lost {len(lost)}, publish retries {retries}, stop began at {STOP_AFTER} confirmed "
-        f"and ended at {marks['stopped at']}, leaders while down: {sorted(leaders_while_down)}"
+        f"and ended at {marks['stopped at']}, leaders while down: {sorted(leaders_while_down)}, "
+        f"connections through the door before / after: {marks['connections before']} / "
+        f"{marks['connections after']}"
     )
+    if front_door:  # round robin: the stopped node carried some; they came back elsewhere
+        assert marks["connections after"] > marks["connections before"] >= 3
     assert STOP_AFTER <= marks["stopped at"] < SUBJECTS * STEPS  # it was down mid-stream
     assert rabbit_cluster.node_names[STOPPED] not in leaders_while_down
     assert len(confirmed) == SUBJECTS * STEPS

@@ -14,7 +14,12 @@ import pytest
 
 from shared.contract.amqp_binding import STRUCTURED_CONTENT_TYPE, encode_structured
 from shared.messaging.publisher import ConfirmingPublisher
-from shared.messaging.topology import ConsumerBinding, Topology, declare_with
+from shared.messaging.topology import (
+    ConsumerBinding,
+    PartitionPluginMissing,
+    Topology,
+    declare_with,
+)
 from tests.cluster.partitioned import (
     applied,
     copies_running,
@@ -24,6 +29,7 @@ from tests.cluster.partitioned import (
 )
 from tests.support import delete_service_objects, eventually
 from workplan.cli.events import to_message
+from workplan.local_run.rabbit_cluster import LocalRabbitCluster
 
 SERVICE = "sharer"
 SUBJECTS = 40
@@ -149,3 +155,19 @@ def _count(dsn: str, table: str, expected: int):
         return len(await applied(dsn, table)) >= expected
 
     return check
+
+
+async def test_a_broker_without_the_plugin_is_refused_with_a_clear_message(
+    tmp_path, rabbit_scripts: None
+) -> None:
+    with LocalRabbitCluster(nodes=1, base_dir=tmp_path / "plain", plugins=()) as plain:
+        url = plain.amqp_urls[0]
+        with pytest.raises(PartitionPluginMissing, match="rabbitmq-plugins enable"):
+            await declare_with(url, Topology("plain", partitions=4), ConsumerBinding(SERVICE))
+        # one queue per service needs no plugin
+        await declare_with(url, Topology("plain", partitions=0), ConsumerBinding(SERVICE))
+        connection = await aio_pika.connect(url)
+        async with connection:
+            channel = await connection.channel()
+            queue = await channel.declare_queue("plain.sharer", passive=True)
+            assert queue.name == "plain.sharer"
