@@ -59,7 +59,7 @@ class Stack:
         self.sink = SmtpSink()
         self.receiver = WebhookReceiver()
         self.prefix = f"soak-{self.run_id}"
-        self.ports = {name: free_port() for name in SERVICES}
+        self.ports: dict[str, int] = {}
         self.processes: dict[str, ServiceProcess] = {}
         self.env: dict[str, str] = {}
 
@@ -86,6 +86,8 @@ class Stack:
         )
         await self.sink.start()
         await self.receiver.start()
+        # chosen once the broker nodes have taken theirs; a service keeps its port on restarts
+        self.ports = {name: free_port() for name in SERVICES}
         self.env = self._environment()
 
     def _environment(self) -> dict[str, str]:
@@ -153,6 +155,8 @@ class Stack:
                         raise RuntimeError(
                             f"{name} exited with {process.returncode}; see {self.workdir}"
                         )
+                    if not _listens(process.pid, self.ports[name]):
+                        continue  # not yet, or another program has the port (see the log)
                     with contextlib.suppress(httpx.HTTPError):
                         if (await http.get(f"{self.url(name)}/readyz")).status_code == 200:
                             waiting.discard(name)
@@ -208,3 +212,29 @@ def _kill_left_over_nodes(workdir: Path) -> None:
         if mark in command_line:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(int(entry.name), signal.SIGKILL)
+
+
+def _listens(pid: int, port: int) -> bool:
+    """Whether process ``pid`` itself listens on TCP ``port`` (not some other program that
+    took the port first and would answer ``/readyz`` for it)."""
+    wanted = f":{port:04X}"
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[1].endswith(wanted) and fields[3] == "0A":  # LISTEN
+                inodes.add(f"socket:[{fields[9]}]")
+    if not inodes:
+        return False
+    try:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                if str(fd.readlink()) in inodes:
+                    return True
+    except OSError:
+        return False
+    return False
