@@ -83,6 +83,11 @@ COMMANDS = (
         "services.archive.entrypoints.feeds_cli:app",
         "Calendar feed addresses (secret URLs a calendar program subscribes to).",
     ),
+    Entry(
+        "cluster",
+        "workplan.cli.cluster:app",
+        "A three-node RabbitMQ cluster of its own on this machine: up, status, down.",
+    ),
     Entry("mail", "workplan.cli.mail:app", "Mail caught by the local catcher of `workplan up`."),
 )
 
