@@ -34,6 +34,15 @@ SERVER_FAULTS = ("broker-node", "broker-cluster", "postgres-fast", "postgres-imm
 RECEIVER_FAULTS = ("mail-down", "webhook-down")
 KINDS = (*SERVICE_FAULTS, *SERVER_FAULTS, *RECEIVER_FAULTS)
 """Every kind, in the order one round injects them."""
+TAKES_SECONDS = {
+    **dict.fromkeys(SERVICE_FAULTS, 7.0),
+    "broker-node": 14.0,
+    "broker-cluster": 30.0,
+    "postgres-fast": 5.0,
+    "postgres-immediate": 5.0,
+}
+"""About how long each kind takes here besides its time down (busy two cores): to spread the
+load over the faults when no rate is given."""
 
 
 @dataclass
@@ -45,7 +54,9 @@ class Fault:
     restarted: float = 0.0
     """When the process or server was started again (epoch seconds)."""
     ready_seconds: float | None = None
-    """From ``restarted`` to ready again (see the table above); None if it never was."""
+    """From ``restarted`` to ready again (see above); None if it never was."""
+    outage_seconds: float | None = None
+    """From the fault's start to ready again."""
     detail: dict[str, object] = field(default_factory=dict)
     error: str | None = None
 

@@ -195,6 +195,15 @@ class ExternalEvents:
             try:
                 async with asyncio.timeout(10):
                     await publisher.publish(message)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # the soak is stopping
+                # aiormq cancels the confirm it waits for when the connection closes
+                self._counts.bus_retries += 1
+                await self._next_node(publisher)
+                await asyncio.sleep(RETRY_PAUSE)
+                continue
             except (PublishFailed, TimeoutError, OSError, RuntimeError) as exc:
                 self._counts.bus_retries += 1
                 if not isinstance(exc, PublishFailed) or not exc.unroutable:

@@ -34,7 +34,12 @@ def report(results: dict[str, Any]) -> None:
     faults = results["faults"]
     for kind, n in faults["injected_by_kind"].items():
         ready = faults["ready_seconds_by_kind"].get(kind)
-        shown = f"{n}  (ready again: {ready['max']:.1f} s)" if ready else f"{n}"
+        shown = (
+            f"{n}  (ready {ready['max']:.1f} s after restart, {ready['outage_max']:.1f} s "
+            "after the fault)"
+            if ready
+            else f"{n}"
+        )
         row(f"fault: {kind}", shown)
     row("faults that failed", len(faults["failed"]), "0", not faults["failed"])
     for name, store in results["stores"].items():

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import shutil
 import statistics
@@ -40,7 +41,7 @@ import httpx
 from bench.pipeline.load import COMMITTEE, SESSION
 from bench.pipeline.processes import load_average
 from bench.soak import checker
-from bench.soak.faults import KINDS, FaultInjector, first_after
+from bench.soak.faults import KINDS, TAKES_SECONDS, FaultInjector, first_after
 from bench.soak.load import ExternalEvents, LoadCounts, StaffActions
 from bench.soak.metrics_watch import MetricsWatch
 from bench.soak.report import report
@@ -57,8 +58,8 @@ SAMPLE = ROOT / "examples" / "2026-spring-international-relations.yaml"
 class SoakPlan:
     events: int = 5_000
     """Staff actions plus external events, in all."""
-    rate: float = 25.0
-    """Events offered per second (both kinds together)."""
+    rate: float | None = None
+    """Events offered per second (both kinds together); None: spread over the faults."""
     http_share: float = 0.6
     clients: int = 4
     rounds: int = 1
@@ -72,6 +73,15 @@ class SoakPlan:
     quiet_within: float = 300.0
     nodes: int = 3
 
+    @property
+    def offered_rate(self) -> float:
+        """The rate given, or one that makes the load last about as long as the faults."""
+        if self.rate is not None:
+            return self.rate
+        faults = sum(TAKES_SECONDS.get(kind, 0.0) + self.down_for for kind in self.kinds)
+        seconds = self.warm_up + self.rounds * (faults + self.gap * len(self.kinds))
+        return max(1.0, self.events / max(seconds, 1.0))
+
     def __post_init__(self) -> None:
         unknown = sorted(set(self.kinds) - set(KINDS))
         if unknown:
@@ -80,8 +90,10 @@ class SoakPlan:
             raise ValueError(f"events must be at least 10, not {self.events}")
         if not 0 < self.http_share < 1:
             raise ValueError(f"http_share must be between 0 and 1, not {self.http_share}")
-        if self.rate <= 0 or self.clients < 1 or self.rounds < 0 or self.down_for < 0:
-            raise ValueError("rate, clients, rounds and down_for must be positive")
+        if self.rate is not None and self.rate <= 0:
+            raise ValueError(f"rate must be positive, not {self.rate}")
+        if self.clients < 1 or self.rounds < 0 or self.down_for < 0:
+            raise ValueError("clients must be at least 1; rounds and down_for not negative")
 
 
 @dataclass
@@ -151,6 +163,7 @@ class Soak:
     async def drive(self, items: list[str], injector: FaultInjector) -> tuple[float, float]:
         """The load and the faults at the same time; (when the load began, how long it took)."""
         plan = self.plan
+        rate = plan.offered_rate
         http_count = round(plan.events * plan.http_share)
         staff = StaffActions(
             self.stack.url("planner"), self.token("planner:read", "planner:write"), items,
@@ -165,8 +178,8 @@ class Soak:
         async def load() -> float:
             try:
                 await asyncio.gather(
-                    staff.run(http_count, plan.rate * plan.http_share, plan.clients),
-                    external.run(plan.events - http_count, plan.rate * (1 - plan.http_share)),
+                    staff.run(http_count, rate * plan.http_share, plan.clients),
+                    external.run(plan.events - http_count, rate * (1 - plan.http_share)),
                 )
             finally:
                 await external.close()
@@ -207,13 +220,16 @@ class Soak:
 
 async def run_soak(plan: SoakPlan, keep_logs: Path | None = None) -> dict[str, Any]:
     """Run it all; the figures (``figures["ok"]`` says whether the guarantees held)."""
+    for noisy in ("aio_pika", "aiormq"):  # the load's reconnects while the broker is down
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
     workdir = Path(tempfile.mkdtemp(prefix="workplan-soak-"))
     stack = Stack(workdir, nodes=plan.nodes)
     soak = Soak(plan, stack)
     results: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "plan": {**asdict(plan), "kinds": list(plan.kinds)},
+        "plan": {**asdict(plan), "kinds": list(plan.kinds), "offered_rate": plan.offered_rate},
         "machine": {"cpus": os.cpu_count(), "load_average_at_start": load_average()},
+        "folders": {"workdir": str(workdir), "postgres": str(stack.postgres.folder)},
     }
     watch: MetricsWatch | None = None
     db: asyncpg.Connection | None = None
@@ -221,7 +237,6 @@ async def run_soak(plan: SoakPlan, keep_logs: Path | None = None) -> dict[str, A
     try:
         items = await soak.prepare()
         results["set_up_seconds"] = time.monotonic() - began_all
-        db = await asyncpg.connect(stack.dsn)
         watch = MetricsWatch(
             {name: stack.url(name) for name in SERVICES},
             {name: process.pid for name, process in stack.processes.items()},
@@ -230,6 +245,7 @@ async def run_soak(plan: SoakPlan, keep_logs: Path | None = None) -> dict[str, A
         injector = FaultInjector(stack, watch, down_for=plan.down_for)
         load_began, load_seconds = await soak.drive(items, injector)
         results["load_seconds"] = load_seconds
+        db = await asyncpg.connect(stack.dsn)  # after the faults: a restart cuts connections
         pending = await checker.expected(db, load_began, soak.counts.external, EXTERNAL_SOURCE)
         results["quiet_seconds"] = await soak.quiet(db, pending.everything)
         await asyncio.sleep(3)  # a last straggler (a repeat) would show now
@@ -265,6 +281,9 @@ async def _figures(
             fault.ready_seconds = first_after(soak.stack.sink.accepted, fault.restarted)
         elif fault.kind == "webhook-down":
             fault.ready_seconds = first_after(soak.stack.receiver.received, fault.restarted)
+    for fault in faults:
+        if fault.ready_seconds is not None:
+            fault.outage_seconds = fault.restarted - fault.started + fault.ready_seconds
     email_twice = checker.attribute(email.twice, faults)
     webhook_twice = checker.attribute(webhook.twice, faults)
     assert injector.watch is not None
@@ -333,13 +352,21 @@ def _copy_logs(workdir: Path, into: Path) -> None:
 
 
 def _ready_by_kind(faults: list[Any]) -> dict[str, dict[str, float]]:
-    seconds: dict[str, list[float]] = {}
+    """Per kind: seconds from the restart to ready (median, max) and from the fault's start."""
+    ready: dict[str, list[float]] = {}
+    outage: dict[str, list[float]] = {}
     for fault in faults:
         if fault.ready_seconds is not None:
-            seconds.setdefault(fault.kind, []).append(fault.ready_seconds)
+            ready.setdefault(fault.kind, []).append(fault.ready_seconds)
+            outage.setdefault(fault.kind, []).append(fault.outage_seconds)
     return {
-        kind: {"median": statistics.median(values), "max": max(values), "n": len(values)}
-        for kind, values in seconds.items()
+        kind: {
+            "median": statistics.median(values),
+            "max": max(values),
+            "n": len(values),
+            "outage_max": max(outage[kind]),
+        }
+        for kind, values in ready.items()
     }
 
 

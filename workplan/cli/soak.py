@@ -19,8 +19,12 @@ def soak(
         int, typer.Option(min=10, help="Staff actions and external events, in all.")
     ] = 5_000,
     rate: Annotated[
-        float, typer.Option(min=0.1, help="Events offered per second (both kinds).")
-    ] = 25.0,
+        float | None,
+        typer.Option(
+            min=0.1,
+            help="Events offered per second (both kinds); default: spread over the faults.",
+        ),
+    ] = None,
     http_share: Annotated[
         float, typer.Option(min=0.01, max=0.99, help="Share of staff actions (HTTP API).")
     ] = 0.6,

@@ -53,6 +53,11 @@ class OwnPostgres:
             os.chown(self._folder, entry.pw_uid, entry.pw_gid)
 
     @property
+    def folder(self) -> Path:
+        """Where its data, log and socket are (removed by :meth:`remove`)."""
+        return self._folder
+
+    @property
     def url(self) -> str:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
 
