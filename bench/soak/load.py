@@ -204,7 +204,8 @@ class ExternalEvents:
                 await self._next_node(publisher)
                 await asyncio.sleep(RETRY_PAUSE)
                 continue
-            except (PublishFailed, TimeoutError, OSError, RuntimeError) as exc:
+            except Exception as exc:  # no confirm, whatever the cause: publish it again
+                # (aiormq rejects a confirm on a closing channel with a bare ``Exception``)
                 self._counts.bus_retries += 1
                 if not isinstance(exc, PublishFailed) or not exc.unroutable:
                     await self._next_node(publisher)

@@ -11,6 +11,7 @@ from rich.table import Table
 def report(results: dict[str, Any]) -> None:
     console = Console(width=None if Console().is_terminal else 110)
     if "events_driven" not in results:
+        console.print(results.get("traceback", ""), markup=False, highlight=False)
         console.print(f"[red]the soak did not finish: {results.get('error')}[/red]")
         return
     table = Table(title="workplan soak: the guarantees under faults")

@@ -29,6 +29,7 @@ import shutil
 import statistics
 import tempfile
 import time
+import traceback
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -253,6 +254,7 @@ async def run_soak(plan: SoakPlan, keep_logs: Path | None = None) -> dict[str, A
         results.update(await _figures(db, soak, injector, load_began))
     except Exception as exc:  # reported with the figures so far; the exit code says it
         results["error"] = f"{type(exc).__name__}: {exc}"
+        results["traceback"] = traceback.format_exc()
         results["failures"] = [results["error"]]
         results["ok"] = False
     finally:
