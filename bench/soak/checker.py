@@ -142,6 +142,8 @@ class Sent:
     """Deliveries by final status other than ``sent``."""
     twice: dict[str, tuple[int, float]]
     """Delivery id → (times it arrived, when it first arrived)."""
+    causes: dict[str, int] = field(default_factory=dict)
+    """Of the deliveries that arrived twice: what the notifier recorded of their attempts."""
 
     @property
     def lost(self) -> int:
@@ -156,6 +158,7 @@ class Sent:
             "not_sent_by_status": self.not_sent,
             "sent_twice": sum(n - 1 for n, _ in self.twice.values()),
             "sent_twice_by_fault": attributed,
+            "sent_twice_attempts_recorded": self.causes,
         }
 
 
@@ -175,14 +178,38 @@ async def sent(
         first.setdefault(ident, at)
     with_delivery = {row[0] for row in rows}
     statuses = Counter(row[2] for row in rows if row[2] != "sent")
+    twice = {ident: (n, first[ident]) for ident, n in arrived.items() if n > 1}
     return Sent(
         channel=channel,
         deliveries=len(rows),
         missing_delivery=sorted(expected_events - with_delivery),
         not_arrived=[row[1] for row in rows if not arrived.get(row[1])],
         not_sent=dict(statuses),
-        twice={ident: (n, first[ident]) for ident, n in arrived.items() if n > 1},
+        twice=twice,
+        causes=await _attempts_of(db, key, channel, set(twice)),
     )
+
+
+async def _attempts_of(
+    db: asyncpg.Connection, key: str, channel: str, idents: set[str]
+) -> dict[str, int]:
+    """For deliveries that arrived twice: their recorded attempts, e.g. ``failed (timed out
+    …) → sent`` (the first send arrived but its answer did not) or ``sent`` (one attempt
+    recorded: a second sender took it over, e.g. after a kill)."""
+    if not idents:
+        return {}
+    rows = await db.fetch(
+        f"SELECT d.{key.removesuffix('::text')}::text, a.status, coalesce(a.detail, '') "  # fixed
+        "FROM notifier.deliveries d JOIN notifier.delivery_attempts a ON a.delivery_id = d.id "
+        "WHERE d.channel = $1 ORDER BY a.delivery_id, a.attempt",
+        channel,
+    )
+    story: dict[str, list[str]] = {}
+    for ident, status, detail in rows:
+        if ident in idents:
+            said = f" ({detail[:40]})" if detail and status != "sent" else ""
+            story.setdefault(ident, []).append(f"{status}{said}")
+    return dict(Counter(" → ".join(steps) for steps in story.values()))
 
 
 def _compare(name: str, wanted: set[str], rows: list[asyncpg.Record]) -> Store:

@@ -53,6 +53,8 @@ def report(results: dict[str, Any]) -> None:
         allowed = all(kind.startswith("kill-") for kind in sent["sent_twice_by_fault"])
         by = ", ".join(f"{k} {v}" for k, v in sent["sent_twice_by_fault"].items()) or "none"
         row(f"{channel}s sent twice ({by})", sent["sent_twice"], "0 but SIGKILL", allowed)
+        for story, n in sent.get("sent_twice_attempts_recorded", {}).items():
+            row(f"  attempts recorded: {story}", n)
     redelivered = results["redeliveries"]
     row(
         "redeliveries: repeats dropped by the inboxes",

@@ -36,6 +36,10 @@ SERVICES = ("planner", "archive", "notifier")
 EXTERNAL_SOURCE = "urn:soak:gov:mfa"
 """The registered external system whose ``meeting.held`` events the soak publishes."""
 DATABASE = "workplan_soak"
+DELIVERY_LEASE_SECONDS = 60
+"""A delivery claimed by a killed notifier is taken over after this (the product's default,
+300 s, would stall a run for minutes). Shorter is not safe on a busy machine: a send slower
+than the lease is sent again by another worker (15 s gave repeats at load 15 on two cores)."""
 RETRY_SCHEDULE = [0.0, 1.0, 2.0, *([3.0] * 60)]
 """Delivery retries of the soak's notifier: every few seconds for about three minutes, so a
 receiver that was down for seconds is caught up within the run (the product's schedule
@@ -100,10 +104,8 @@ class Stack:
             "WORKPLAN_SMTP_HOST": "127.0.0.1",
             "WORKPLAN_SMTP_PORT": str(self.sink.port),
             "WORKPLAN_SMTP_CHECK_INTERVAL": "1",
-            "WORKPLAN_SMTP_TIMEOUT": "5",
-            "WORKPLAN_WEBHOOK_TIMEOUT": "5",
             "WORKPLAN_DELIVERY_RETRY_SCHEDULE": json.dumps(RETRY_SCHEDULE),
-            "WORKPLAN_DELIVERY_LEASE_SECONDS": "15",
+            "WORKPLAN_DELIVERY_LEASE_SECONDS": str(DELIVERY_LEASE_SECONDS),
             "WORKPLAN_DELIVERY_POLL_INTERVAL": "0.5",
             "WORKPLAN_PUBLISH_TIMEOUT": "5",
             "WORKPLAN_LOG_LEVEL": "INFO",
