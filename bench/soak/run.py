@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import statistics
 import tempfile
 import time
@@ -223,6 +224,7 @@ async def run_soak(plan: SoakPlan, keep_logs: Path | None = None) -> dict[str, A
     """Run it all; the figures (``figures["ok"]`` says whether the guarantees held)."""
     for noisy in ("aio_pika", "aiormq"):  # the load's reconnects while the broker is down
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
+    _stop_on_signals()
     workdir = Path(tempfile.mkdtemp(prefix="workplan-soak-"))
     stack = Stack(workdir, nodes=plan.nodes)
     soak = Soak(plan, stack)
@@ -347,6 +349,24 @@ async def _figures(
     return figures
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C or SIGTERM cancels the run once (everything it started is then removed); a
+    second one while that happens is ignored, so the removal is not cut short."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    told: list[int] = []
+
+    def stop(number: signal.Signals) -> None:
+        if not told:
+            print(f"{number.name}: stopping and removing everything the soak started")
+            task.cancel()
+        told.append(number)
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(number, stop, number)
+
+
 def _copy_logs(workdir: Path, into: Path) -> None:
     into.mkdir(parents=True, exist_ok=True)
     for log in workdir.glob("*.log"):
@@ -376,7 +396,7 @@ def main(plan: SoakPlan, json_path: Path | None, keep_logs: Path | None) -> int:
     """Run, print the table, write the JSON; 0 only when every guarantee held."""
     try:
         results = asyncio.run(run_soak(plan, keep_logs))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
         print("interrupted: everything the soak started is stopped and removed")
         return 130
     report(results)
