@@ -74,6 +74,11 @@ COMMANDS = (
         "Measure the whole pipeline on the real services beside this machine's raw limit.",
     ),
     Entry(
+        "soak",
+        "workplan.cli.soak:soak",
+        "Drive load while killing and restarting every part; check nothing is lost or doubled.",
+    ),
+    Entry(
         "contract",
         "workplan.cli.contract_docs:app",
         "Generated contract documents (JSON Schemas, AsyncAPI).",
