@@ -32,6 +32,7 @@ from shared.contract.amqp_binding import STRUCTURED_CONTENT_TYPE, encode_structu
 from shared.contract.hearings import HearingRescheduled, HearingScheduled
 from shared.contract.items import ItemCreated
 from shared.contract.meetings import MeetingHeld
+from shared.messaging.broker_api import AmqpAccount
 from shared.messaging.topology import declare_with
 from shared.settings import PLANNER_SOURCE
 
@@ -129,6 +130,7 @@ def burst(count: int) -> list[CloudEvent]:
 
 
 async def publish_burst(url: str, exchange_name: str, events: list[CloudEvent]) -> float:
+    user = AmqpAccount.of(url).user
     connection = await aio_pika.connect(url)
     async with connection:
         channel = await connection.channel(publisher_confirms=True)
@@ -144,6 +146,7 @@ async def publish_burst(url: str, exchange_name: str, events: list[CloudEvent]) 
                             content_type=STRUCTURED_CONTENT_TYPE,
                             message_id=event.id,
                             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                            user_id=user,  # as the planner's relay does: its source's user
                         ),
                         routing_key=event.type,
                     )
@@ -242,11 +245,10 @@ async def main(count: int, profile: str | None = None) -> None:
         connection = await aio_pika.connect(amqp)
         async with connection:
             channel = await connection.channel()
-            for queue in (
-                archive.topology.queue("archive"),
-                archive.topology.dead_letter_queue("archive"),
-            ):
+            for queue in archive.topology.declared_queues("archive"):
                 await channel.queue_delete(queue)
+            for exchange in archive.topology.declared_exchanges("archive"):
+                await channel.exchange_delete(exchange)
             await channel.exchange_delete(archive.topology.events_exchange)
             await channel.exchange_delete(archive.topology.dead_letter_exchange)
         connection = await asyncpg.connect(admin)

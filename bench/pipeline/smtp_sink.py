@@ -1,7 +1,9 @@
 """A small SMTP server that accepts every message and notes when, by its Message-ID.
 
 Enough of RFC 5321 for the notifier's client (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP,
-QUIT), written here so that ``workplan bench`` needs no test-only package.
+QUIT), written here so that ``workplan bench`` needs no test-only package. ``workplan soak``
+stops and starts it on the same port: a stop also cuts the sessions still open (the
+notifier keeps its SMTP connections), as a mail server going down would.
 """
 
 from __future__ import annotations
@@ -14,22 +16,30 @@ _MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\r\n]+>)", re.IGNORECASE | re.MU
 
 
 class SmtpSink:
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.accepted: list[tuple[float, str]] = []
         """(wall-clock time the message was accepted, its Message-ID), in order."""
-        self.port = 0
+        self.port = port
         self._server: asyncio.Server | None = None
+        self._sessions: set[asyncio.StreamWriter] = set()
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._session, "127.0.0.1", 0, limit=4 << 20)
+        """Listen (again) on its port; the first start takes a free one unless given."""
+        self._server = await asyncio.start_server(
+            self._session, "127.0.0.1", self.port, limit=4 << 20
+        )
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
         if self._server is not None:
             self._server.close()
+            for writer in list(self._sessions):
+                writer.close()
             await self._server.wait_closed()
+            self._server = None
 
     async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._sessions.add(writer)
         writer.write(b"220 bench-sink ESMTP\r\n")
         try:
             while line := await reader.readline():
@@ -53,4 +63,5 @@ class SmtpSink:
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
+            self._sessions.discard(writer)
             writer.close()

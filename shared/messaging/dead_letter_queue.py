@@ -3,7 +3,9 @@
 Listing fetches messages without acking and then closes the channel, so they all return
 to the queue. Replay re-publishes a message, with confirms, to the exchange and routing
 key it first arrived with (its reason headers removed), then acks it in the dead-letter
-queue: a message is never lost between the two.
+queue: a message is never lost between the two. The replayed message is sent by the
+replaying user; the user that first sent it travels in ``x-workplan-original-user-id``,
+which consumers believe only from the system's own user.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from shared.messaging.dead_letters import (
     SERVICE_HEADER,
 )
 from shared.messaging.publisher import ConfirmingPublisher, OutgoingMessage
+from shared.messaging.publisher_policy import ORIGINAL_USER_HEADER
 from shared.messaging.topology import Topology
 
 _OUR_HEADERS = {
@@ -56,6 +59,9 @@ class DeadLetter:
     content_type: str | None
     body: bytes
     headers: dict[str, Any]
+    user_id: str | None = None
+    """The broker user that published the dead letter (or, after RabbitMQ's own
+    dead-lettering, the original message)."""
 
     @classmethod
     def of(cls, message: AbstractIncomingMessage) -> DeadLetter:
@@ -73,6 +79,7 @@ class DeadLetter:
             content_type=message.content_type,
             body=message.body,
             headers=headers,
+            user_id=message.user_id,
         )
 
 
@@ -110,7 +117,7 @@ async def replay_dead_letters(
                 letter = DeadLetter.of(message)
                 if message_ids is not None and letter.message_id not in message_ids:
                     continue  # left unacked: returns to the queue when the channel closes
-                await publisher.publish(_original(letter, topology))
+                await publisher.publish(_original(letter, topology, replayed_by=publisher.user))
                 await message.ack()
                 replayed += 1
     finally:
@@ -118,8 +125,11 @@ async def replay_dead_letters(
     return replayed
 
 
-def _original(letter: DeadLetter, topology: Topology) -> OutgoingMessage:
+def _original(letter: DeadLetter, topology: Topology, *, replayed_by: str) -> OutgoingMessage:
     headers = {key: value for key, value in letter.headers.items() if key not in _OUR_HEADERS}
+    if letter.user_id != replayed_by or ORIGINAL_USER_HEADER not in headers:
+        # dead-lettered by RabbitMQ itself: the message is the original, and so is its user
+        headers[ORIGINAL_USER_HEADER] = letter.user_id or ""
     return OutgoingMessage(
         exchange=letter.exchange or topology.events_exchange,
         routing_key=letter.routing_key,

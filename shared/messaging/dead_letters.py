@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from shared.messaging.publisher import ConfirmingPublisher, OutgoingMessage
+from shared.messaging.publisher_policy import ORIGINAL_USER_HEADER
 from shared.messaging.received import ReceivedMessage
 from shared.messaging.topology import Topology
 from shared.observability.metrics import DEAD_LETTERS
@@ -31,9 +32,14 @@ class DeadLetterSender:
         self._service = service
 
     async def send(self, message: ReceivedMessage, *, reason: str, code: str) -> None:
-        """Park the message with its reason; returns after the broker confirmed it."""
+        """Park the message with its reason; returns after the broker confirmed it.
+
+        ``message.user_id`` is the broker user that sent it as the consumer determined it:
+        it is kept in a header, since the dead letter itself is published by this service's
+        own user (a replay then counts as sent by the original user)."""
         headers = {
             **message.headers,
+            ORIGINAL_USER_HEADER: message.user_id or "",
             REASON_HEADER: reason[:4000],
             CODE_HEADER: code,
             SERVICE_HEADER: self._service,

@@ -1,8 +1,9 @@
 """What every consumer does with a message before and around its own effect.
 
 1. Read the CloudEvent (structured or binary); 2. check its publisher is allowed to send
-this type; 3. apply it (the service's handler records the inbox row in the same
-transaction as its effect), retrying while the database or broker is unreachable.
+this type, as the broker user that sent it (AMQP ``user_id``); 3. apply it (the service's
+handler records the inbox row in the same transaction as its effect), retrying while the
+database or broker is unreachable.
 A message refused at any step goes to the dead-letter queue with the reason, and the
 consumer moves on to the next message. Anything else propagates, so the subscriber
 nacks it and RabbitMQ redelivers it, up to the queue's delivery limit.
@@ -14,6 +15,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from shared.contract import CloudEvent, InvalidEvent
 from shared.contract.amqp_binding import decode_message
@@ -70,9 +72,12 @@ class EventIntake:
         self._max_outage = max_outage_seconds
 
     async def receive(self, message: ReceivedMessage) -> Outcome:
+        sender = self._policy.sender_of(message)
+        if sender != message.user_id:  # a replayed dead letter: its first sender's
+            message = replace(message, user_id=sender)
         try:
             event = decode_message(message.body, message.headers, message.content_type)
-            self._policy.check(event)
+            await self._policy.check_fresh(event, sender)
             with consuming(event, self._service):
                 outcome = await self._with_retry(lambda: self._handle(event))
         except InvalidEvent as refused:

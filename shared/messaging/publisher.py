@@ -1,5 +1,8 @@
 """Publishing that waits for the broker: confirms, ``mandatory`` with returns raising, persistence.
 
+Every message carries the AMQP ``user_id`` of the connection's user: RabbitMQ refuses a
+message whose ``user_id`` is not the connection's user, so consumers know who sent it.
+
 A publish either returns after the broker's confirm (the message is on a durable queue), or
 raises :class:`PublishFailed` saying why: unroutable (returned), refused (nack), or no answer
 in time (connection down). Callers mark work done only after it returns.
@@ -15,7 +18,9 @@ from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractExchange, AbstractRobustChannel, AbstractRobustConnection
-from aio_pika.exceptions import AMQPError, DeliveryError, PublishError
+from aio_pika.exceptions import AMQPError, ChannelClosed, DeliveryError, PublishError
+
+from shared.messaging.broker_api import AmqpAccount
 
 
 class PublishFailed(Exception):
@@ -46,6 +51,8 @@ class ConfirmingPublisher:
         self._url = url
         self._timeout = timeout
         self._app_id = app_id
+        self.user = AmqpAccount.of(url).user
+        """The broker user this publisher connects as: every message's ``user_id``."""
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractRobustChannel | None = None
         self._exchanges: dict[str, AbstractExchange] = {}
@@ -86,6 +93,7 @@ class ConfirmingPublisher:
                         type=message.type,
                         timestamp=message.timestamp,
                         app_id=self._app_id,
+                        user_id=self.user,
                         headers=dict(message.headers),
                     ),
                     routing_key=message.routing_key,
@@ -101,6 +109,8 @@ class ConfirmingPublisher:
             raise PublishFailed(f"refused by the broker: {exc}") from exc
         except TimeoutError as exc:
             raise PublishFailed(f"no confirm within {self._timeout:g} s") from exc
+        except ChannelClosed as exc:  # ACCESS_REFUSED, PRECONDITION_FAILED (user_id), ...
+            raise PublishFailed(f"refused by the broker: {_closing_reason(exc)}") from exc
         except (AMQPError, ConnectionError, RuntimeError) as exc:
             raise PublishFailed(f"broker unavailable: {exc!r}") from exc
 
@@ -112,3 +122,8 @@ class ConfirmingPublisher:
             exchange = await self._channel.get_exchange(name, ensure=False)
             self._exchanges[name] = exchange
         return exchange
+
+
+def _closing_reason(exc: ChannelClosed) -> str:
+    """The broker's own words (``ACCESS_REFUSED - access to exchange ...``), if it gave any."""
+    return next((arg for arg in exc.args if isinstance(arg, str) and " - " in arg), repr(exc))

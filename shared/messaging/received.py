@@ -16,3 +16,5 @@ class ReceivedMessage:
     message_id: str | None = None
     headers: Mapping[str, Any] = field(default_factory=dict)
     redelivered: bool = False
+    user_id: str | None = None
+    """The AMQP ``user_id`` property: the broker user that published it (RabbitMQ checks)."""

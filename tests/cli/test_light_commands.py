@@ -20,7 +20,10 @@ LIGHT_VERBS = [
     ["tokens", "--help"],
     ["publish", "--help"],
     ["deadletters", "--help"],
+    ["publishers", "--help"],
+    ["publishers", "add", "--help"],
     ["contract", "--help"],
+    ["cluster", "--help"],
 ]
 HEAVY = (
     "services", "migrations", "sqlalchemy", "fastapi", "starlette", "asyncpg", "alembic",

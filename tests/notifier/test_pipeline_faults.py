@@ -25,8 +25,8 @@ from migrations.runner import upgrade
 from services.notifier.settings import NotifierSettings
 from tests.notifier.conftest import client_of, running
 from tests.notifier.scenario import Hearing, add_recipient, publish, subscribe
-from tests.postgres_server import OwnPostgres
 from tests.support import bearer, eventually
+from workplan.local_run.postgres_server import OwnPostgres
 
 
 @pytest.fixture

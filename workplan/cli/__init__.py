@@ -61,12 +61,22 @@ COMMANDS = (
         "workplan.cli.events:publish",
         "Publish one CloudEvent to the events exchange and wait for the broker's confirm.",
     ),
+    Entry(
+        "publishers",
+        "workplan.cli.publishers:app",
+        "External systems that publish events: own broker user and exchange, allowed types.",
+    ),
     Entry("tokens", "workplan.cli.tokens:app", "Bearer tokens (JWT) for the HTTP APIs."),
     Entry("deadletters", "workplan.cli.dead_letters:app", "Dead-lettered messages of a service."),
     Entry(
         "bench",
         "workplan.cli.bench:bench",
         "Measure the whole pipeline on the real services beside this machine's raw limit.",
+    ),
+    Entry(
+        "soak",
+        "workplan.cli.soak:soak",
+        "Drive load while killing and restarting every part; check nothing is lost or doubled.",
     ),
     Entry(
         "contract",
@@ -77,6 +87,11 @@ COMMANDS = (
         "feeds",
         "services.archive.entrypoints.feeds_cli:app",
         "Calendar feed addresses (secret URLs a calendar program subscribes to).",
+    ),
+    Entry(
+        "cluster",
+        "workplan.cli.cluster:app",
+        "A three-node RabbitMQ cluster of its own on this machine: up, status, down.",
     ),
     Entry("mail", "workplan.cli.mail:app", "Mail caught by the local catcher of `workplan up`."),
 )

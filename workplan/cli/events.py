@@ -30,6 +30,18 @@ def publish(
     event_id: Annotated[str | None, typer.Option("--id")] = None,
     mode: Annotated[str, typer.Option(help="structured or binary")] = "structured",
     validate: Annotated[bool, typer.Option(help="Check data against the contract.")] = True,
+    amqp_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="WORKPLAN_PUBLISH_AMQP_URL",
+            help="Connect as this broker user (e.g. the URL `workplan publishers add` printed); "
+            "default: the system's own WORKPLAN_AMQP_URL.",
+        ),
+    ] = None,
+    exchange: Annotated[
+        str | None,
+        typer.Option(help="Publish to this exchange (a registered system's own); default: events."),
+    ] = None,
 ) -> None:
     """Publish one CloudEvent to the events exchange and wait for the broker's confirm."""
     if mode not in ("structured", "binary"):
@@ -56,7 +68,13 @@ def publish(
 
     try:
         asyncio.run(
-            send(event, WorkplanSettings(), mode="binary" if mode == "binary" else "structured")
+            send(
+                event,
+                WorkplanSettings(),
+                mode="binary" if mode == "binary" else "structured",
+                amqp_url=amqp_url,
+                exchange=exchange,
+            )
         )
     except PublishFailed as exc:
         typer.echo(f"not published: {exc.reason}", err=True)
@@ -65,40 +83,61 @@ def publish(
 
 
 async def send(
-    event: CloudEvent, settings: WorkplanSettings, *, mode: Literal["structured", "binary"]
+    event: CloudEvent,
+    settings: WorkplanSettings,
+    *,
+    mode: Literal["structured", "binary"],
+    amqp_url: str | None = None,
+    exchange: str | None = None,
 ) -> None:
-    from shared.messaging.publisher import ConfirmingPublisher  # noqa: PLC0415
+    """Publish as the URL's user (its ``user_id``), with confirms and ``mandatory``."""
+    from aio_pika.exceptions import AMQPError  # noqa: PLC0415
+
+    from shared.messaging.publisher import ConfirmingPublisher, PublishFailed  # noqa: PLC0415
     from shared.messaging.topology import Topology  # noqa: PLC0415
 
     topology = Topology(settings.broker_prefix)
-    publisher = ConfirmingPublisher(settings.amqp_url.get_secret_value(), app_id="workplan-cli")
-    await publisher.connect()
+    url = amqp_url or settings.amqp_url.get_secret_value()
+    publisher = ConfirmingPublisher(url, timeout=settings.publish_timeout, app_id="workplan-cli")
     try:
-        await publisher.publish(to_message(event, topology, mode=mode))
+        async with asyncio.timeout(settings.publish_timeout):
+            await publisher.connect()
+    except (TimeoutError, OSError, ValueError, AMQPError) as exc:
+        await publisher.close()
+        raise PublishFailed(f"cannot connect to the broker as {publisher.user!r}: {exc!r}") from exc
+    try:
+        await publisher.publish(to_message(event, topology, mode=mode, exchange=exchange))
     finally:
         await publisher.close()
 
 
 def to_message(
-    event: CloudEvent, topology: Topology, *, mode: Literal["structured", "binary"]
+    event: CloudEvent,
+    topology: Topology,
+    *,
+    mode: Literal["structured", "binary"],
+    exchange: str | None = None,
 ) -> OutgoingMessage:
-    """The AMQP message of an event in either CloudEvents mode."""
+    """The AMQP message of an event in either CloudEvents mode, to the events exchange
+    or to ``exchange`` (a registered publisher's own)."""
     from shared.messaging.publisher import OutgoingMessage  # noqa: PLC0415
+    from shared.messaging.topology import PARTITION_HEADER  # noqa: PLC0415
 
-    if mode == "structured":
+    if mode == "structured":  # the subject in a header too: the partitions hash it
         return OutgoingMessage(
-            exchange=topology.events_exchange,
+            exchange=exchange or topology.events_exchange,
             routing_key=event.type,
             body=encode_structured(event),
             content_type=STRUCTURED_CONTENT_TYPE,
             message_id=event.id,
             type=event.type,
+            headers={PARTITION_HEADER: event.subject} if event.subject else {},
         )
     attributes = event.to_json_dict()
     body = json.dumps(attributes.pop("data", None), ensure_ascii=False).encode()
     content_type = attributes.pop("datacontenttype", JSON_CONTENT_TYPE)
     return OutgoingMessage(
-        exchange=topology.events_exchange,
+        exchange=exchange or topology.events_exchange,
         routing_key=event.type,
         body=body,
         content_type=content_type,

@@ -1,0 +1,1 @@
+"""``workplan soak``: the guarantees checked under real faults (see ``docs/faults.md``)."""
