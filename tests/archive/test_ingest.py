@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import time
 import uuid
@@ -128,8 +127,11 @@ async def test_events_that_trickle_in_are_acked_together(
     await eventually(lambda: _equal(max((tag for tag, _, _ in acks), default=0), 20))
 
     assert all(multiple for _, multiple, _ in acks)
-    gaps = [later - earlier for (_, _, earlier), (_, _, later) in itertools.pairwise(acks)]
-    assert all(gap >= ACK_DELAY / 2 for gap in gaps), gaps  # one ack per wait, not per batch
+    # One ack per wait, not per batch: acks go at most one per ACK_DELAY. The times are
+    # when each ack frame was written, which a busy machine may delay by a task switch or
+    # two, so the bound is on the count over the whole span, with a wait's slack each side.
+    span = acks[-1][2] - acks[0][2]
+    assert len(acks) <= (span + 2 * ACK_DELAY) / ACK_DELAY + 1, [t for _, _, t in acks]
 
 
 async def _equal(value: object, wanted: object) -> bool:
