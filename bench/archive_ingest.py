@@ -242,11 +242,10 @@ async def main(count: int, profile: str | None = None) -> None:
         connection = await aio_pika.connect(amqp)
         async with connection:
             channel = await connection.channel()
-            for queue in (
-                archive.topology.queue("archive"),
-                archive.topology.dead_letter_queue("archive"),
-            ):
+            for queue in archive.topology.declared_queues("archive"):
                 await channel.queue_delete(queue)
+            for exchange in archive.topology.declared_exchanges("archive"):
+                await channel.exchange_delete(exchange)
             await channel.exchange_delete(archive.topology.events_exchange)
             await channel.exchange_delete(archive.topology.dead_letter_exchange)
         connection = await asyncpg.connect(admin)

@@ -112,7 +112,7 @@ async def delete_queues(amqp: str, topology: Topology) -> None:
     connection = await aio_pika.connect(amqp)
     async with connection:
         for service in ("planner", "archive", "notifier"):
-            for queue in (topology.queue(service), topology.dead_letter_queue(service)):
+            for queue in topology.declared_queues(service):
                 channel = await connection.channel()
                 with contextlib.suppress(Exception):
                     await channel.queue_delete(queue)
@@ -227,8 +227,9 @@ async def until_consumed(amqp: str, topology: Topology) -> None:
         for _ in range(3000):
             waiting = 0
             for service in ("archive", "notifier"):
-                queue = await channel.declare_queue(topology.queue(service), passive=True)
-                waiting += queue.declaration_result.message_count or 0
+                for name in topology.consumed_queues(service):
+                    queue = await channel.declare_queue(name, passive=True)
+                    waiting += queue.declaration_result.message_count or 0
             if not waiting:
                 await asyncio.sleep(2)  # the last batches commit
                 return

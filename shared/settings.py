@@ -6,7 +6,7 @@ the local PostgreSQL (127.0.0.1:5432) and RabbitMQ (127.0.0.1:5672, guest/guest)
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLANNER_SOURCE = "urn:workplan:planner"
@@ -34,6 +34,22 @@ class WorkplanSettings(BaseSettings):
         pattern=r"^[a-z0-9][a-z0-9_.-]{0,60}$",
         description="Prefix of every exchange and queue name, so deployments can share a broker.",
     )
+    queue_partitions: int = Field(
+        default=4,
+        ge=0,
+        le=64,
+        description="Queues per consuming service, hashed by subject, one active copy each "
+        "(copies of a service share them; needs the rabbitmq_consistent_hash_exchange plugin). "
+        "0: one queue per service, no plugin.",
+    )
+    copies: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="How many copies of this service run (with WORKPLAN_COPY_INDEX: which "
+        "partitions this copy takes first; the others it takes over when their copy goes away).",
+    )
+    copy_index: int = Field(default=0, ge=0, le=63, description="This copy's number, from 0.")
     prefetch: int = Field(default=64, ge=1, le=10_000, description="Unacked messages per consumer.")
     delivery_limit: int = Field(
         default=10, ge=1, description="Redeliveries of a failing message before dead-lettering."
@@ -75,3 +91,11 @@ class WorkplanSettings(BaseSettings):
         description="Send OpenTelemetry traces (OTLP over HTTP, to OTEL_EXPORTER_OTLP_ENDPOINT) "
         "and carry the trace context inside events (traceparent).",
     )
+
+    @model_validator(mode="after")
+    def _copy_in_range(self) -> WorkplanSettings:
+        if self.copy_index >= self.copies:
+            raise ValueError(
+                f"WORKPLAN_COPY_INDEX={self.copy_index} must be below WORKPLAN_COPIES={self.copies}"
+            )
+        return self

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from migrations.runner import upgrade
 from services.planner.settings import PlannerSettings
 from shared.messaging.topology import Topology
-from tests.support import dispose_engines
+from tests.support import delete_service_objects, dispose_engines
 
 EXTERNAL_SOURCE = "urn:test:gov:mfa"
 
@@ -91,13 +91,9 @@ async def amqp_url(server_urls: tuple[str, str], run_id: str) -> AsyncIterator[s
 async def _delete_broker_objects(url: str, prefix: str) -> None:
     """Remove every exchange and queue this run declared (names start with its prefix)."""
     topology = Topology(prefix)
+    await delete_service_objects(url, topology, "planner", "archive", "notifier")
     connection = await aio_pika.connect(url)
     async with connection:
-        for service in ("planner", "archive", "notifier"):
-            for queue in (topology.queue(service), topology.dead_letter_queue(service)):
-                channel = await connection.channel()
-                with contextlib.suppress(Exception):
-                    await channel.queue_delete(queue)
         for name in _PROBE_QUEUES:
             channel = await connection.channel()
             with contextlib.suppress(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -18,6 +19,27 @@ from shared.messaging.topology import Topology
 from shared.settings import WorkplanSettings
 
 T = TypeVar("T")
+
+
+async def delete_service_objects(
+    url: str, topology: Topology, *services: str, dead_letters: bool = True
+) -> None:
+    """Remove the services' queues (their partitions too) and partition exchanges, so that
+    events are unroutable again for them."""
+    connection = await aio_pika.connect(url)
+    async with connection:
+        for service in services:
+            queues = topology.declared_queues(service)
+            if not dead_letters:
+                queues.remove(topology.dead_letter_queue(service))
+            for queue in queues:
+                channel = await connection.channel()
+                with contextlib.suppress(Exception):
+                    await channel.queue_delete(queue)
+            for exchange in topology.declared_exchanges(service):
+                channel = await connection.channel()
+                with contextlib.suppress(Exception):
+                    await channel.exchange_delete(exchange)
 
 
 class ProbeQueue:

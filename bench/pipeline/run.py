@@ -500,11 +500,15 @@ async def _delete_broker_objects(amqp_url: str, topology: Topology) -> None:
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         for service in SERVICES:
-            for queue in (topology.queue(service), topology.dead_letter_queue(service)):
+            for queue in topology.declared_queues(service):
                 channel = await connection.channel()
                 with contextlib.suppress(Exception):  # gone already
                     await channel.queue_delete(queue)
-        for exchange in (topology.events_exchange, topology.dead_letter_exchange):
+        for exchange in (
+            *(name for service in SERVICES for name in topology.declared_exchanges(service)),
+            topology.events_exchange,
+            topology.dead_letter_exchange,
+        ):
             channel = await connection.channel()
             with contextlib.suppress(Exception):
                 await channel.exchange_delete(exchange)

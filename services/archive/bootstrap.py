@@ -46,7 +46,11 @@ def bootstrap(settings: ArchiveSettings) -> Archive:
     engine = create_engine(
         database_url, application_name=SERVICE, pool_size=settings.database_pool_size
     )
-    topology = Topology(settings.broker_prefix, delivery_limit=settings.delivery_limit)
+    topology = Topology(
+        settings.broker_prefix,
+        delivery_limit=settings.delivery_limit,
+        partitions=settings.queue_partitions,
+    )
     publisher = ConfirmingPublisher(
         settings.amqp_url.get_secret_value(), timeout=settings.publish_timeout, app_id=SERVICE
     )

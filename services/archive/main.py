@@ -22,7 +22,7 @@ from services.archive.entrypoints.api import (
 from services.archive.entrypoints.consumers import ArchiveConsumer
 from services.archive.settings import ArchiveSettings
 from shared.db.engine import ping
-from shared.messaging.topology import consumer_queue, events_exchange
+from shared.messaging.topology import consumer_queues
 from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
 
@@ -108,17 +108,24 @@ def asyncapi(settings: ArchiveSettings | None = None) -> AsyncAPI:
 
     archive = bootstrap(settings or ArchiveSettings())
     broker = RabbitBroker(description="Events of the Workplan system (CloudEvents 1.0).")
-    broker.subscriber(
-        consumer_queue(archive.topology, BINDING),
-        events_exchange(archive.topology),
-        title="archive: every event",
-        description=(
-            "Every CloudEvent on the events exchange, structured or binary, from the planner "
-            "and registered external systems. Archived once per source + id; unknown types "
-            "from authorised sources are kept; refused messages are dead-lettered with the "
-            "reason."
-        ),
-    )
+
+    async def on_event(body: bytes) -> None:  # pragma: no cover - documents the payload
+        del body
+
+    queues = consumer_queues(archive.topology, BINDING)
+    for queue, exchange in queues:
+        broker.subscriber(
+            queue,
+            exchange,
+            title=f"archive: every event ({queue.name})",
+            description=(
+                "Every CloudEvent on the events exchange, structured or binary, from the "
+                "planner and registered external systems. Archived once per source + id; "
+                "unknown types from authorised sources are kept; refused messages are "
+                "dead-lettered with the reason."
+                + (f" One of {len(queues)} partitions by subject." if len(queues) > 1 else "")
+            ),
+        )(on_event)
     return AsyncAPI(
         broker,
         title="Workplan archive",

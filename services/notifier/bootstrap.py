@@ -93,7 +93,11 @@ def bootstrap(settings: NotifierSettings) -> Notifier:
         custom_plans=False,  # deliveries, notices and subscriptions by key: generic plans
         pre_ping=False,  # the intake and the deliveries write again through an outage
     )
-    topology = Topology(settings.broker_prefix, delivery_limit=settings.delivery_limit)
+    topology = Topology(
+        settings.broker_prefix,
+        delivery_limit=settings.delivery_limit,
+        partitions=settings.queue_partitions,
+    )
     publisher = ConfirmingPublisher(
         settings.amqp_url.get_secret_value(), timeout=settings.publish_timeout, app_id=SERVICE
     )

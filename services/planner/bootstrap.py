@@ -61,7 +61,11 @@ class Planner:
 def bootstrap(settings: PlannerSettings) -> Planner:
     database_url = settings.database_url.get_secret_value()
     database = Database(database_url, application_name=SERVICE, size=settings.database_pool_size)
-    topology = Topology(settings.broker_prefix, delivery_limit=settings.delivery_limit)
+    topology = Topology(
+        settings.broker_prefix,
+        delivery_limit=settings.delivery_limit,
+        partitions=settings.queue_partitions,
+    )
     publisher = ConfirmingPublisher(
         settings.amqp_url.get_secret_value(), timeout=settings.publish_timeout, app_id=SERVICE
     )

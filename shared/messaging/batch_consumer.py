@@ -21,6 +21,15 @@ acked (RabbitMQ redelivers them; the inbox stores each event once).
 
 Messages enter the group commit in delivery order; with one writer (``concurrency=1``)
 events of one subject are applied in the order they were published.
+
+It consumes every queue of its service (the partitions of
+:mod:`shared.messaging.topology`) on one channel. The partitions are single-active-consumer
+queues: RabbitMQ delivers each one to one copy of the service at a time and hands it to
+another copy when that one goes away, so copies share the partitions and the events of one
+subject (one partition) are handled by one copy, in order. A partition goes to the copy
+that subscribed first; so that copies started together share them evenly, a copy
+subscribes at once to its own ``queues`` and only ``standby_delay`` seconds later to the
+``standby_queues`` (the other copies' partitions, which it takes over if they go away).
 """
 
 from __future__ import annotations
@@ -31,12 +40,12 @@ import contextvars
 import gc
 import logging
 from collections import Counter
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Generic, TypeVar
 
 import aio_pika
 import aiormq.abc
-from aio_pika.abc import AbstractQueue, AbstractRobustChannel, AbstractRobustConnection
+from aio_pika.abc import AbstractRobustChannel, AbstractRobustConnection
 
 from shared.contract import CloudEvent
 from shared.contract.amqp_binding import decode_message
@@ -76,7 +85,9 @@ class BatchConsumer(Generic[T]):
         *,
         service: str,
         amqp_url: str,
-        queue: str,
+        queues: Sequence[str],
+        standby_queues: Sequence[str] = (),
+        standby_delay: float = 5.0,
         prefetch: int,
         policy: PublisherPolicy,
         dead_letters: DeadLetterSender,
@@ -87,15 +98,20 @@ class BatchConsumer(Generic[T]):
         self._messages_log = broker_logger(service)
         """A line per message ("Received", "Processed"), at DEBUG: off unless asked for."""
         self._amqp_url = amqp_url
-        self._queue_name = queue
+        if not queues and not standby_queues:
+            raise ValueError("a consumer needs at least one queue")
+        self._queue_names = tuple(queues)
+        self._standby_names = tuple(standby_queues)
+        self._standby_delay = standby_delay
+        self._standby_task: asyncio.Task[None] | None = None
         self._prefetch = prefetch
         self._policy = policy
         self._batches = batches
         self._prepare = prepare
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractRobustChannel | None = None
-        self._queue: AbstractQueue | None = None
-        self._consumer_tag: str | None = None
+        self._consumer_tags: dict[str, str] = {}
+        """Queue name -> consumer tag, on the current channel."""
         self._current: _Channel | None = None
         self._stopping = False
         self._in_flight = 0
@@ -126,13 +142,16 @@ class BatchConsumer(Generic[T]):
                 client_properties={"connection_name": f"{self._service}-consumer"},
             )
             self._channel = await self._connection.channel()
+            # per consumer (quorum queues have no channel-wide limit): up to prefetch
+            # unacked messages from each partition this copy is the active consumer of
             await self._channel.set_qos(prefetch_count=self._prefetch)
-            self._queue = await self._channel.get_queue(self._queue_name, ensure=False)
             self._channel.reopen_callbacks.add(self._on_reopen)
             await self._attach()
-            log.info("batch consumer started", extra={"queue": self._queue.name})
+            log.info("batch consumer started", extra={"queues": ", ".join(self._queue_names)})
             await stop.wait()
             self._stopping = True
+            if self._standby_task is not None:
+                self._standby_task.cancel()
             await self._detach()
             await self._idle.wait()
             self._flush()
@@ -151,33 +170,53 @@ class BatchConsumer(Generic[T]):
             return f"{name}: not connected"
         if self._channel is None or self._channel.is_closed:
             return f"{name}: channel closed"
-        if self._consumer_tag is None:
+        if not set(self._queue_names) <= set(self._consumer_tags):
             return f"{name}: not attached"
         return None
 
     # --- receiving ---------------------------------------------------------------------
 
     async def _attach(self) -> None:
-        """Consume on the channel aio-pika keeps open (again after it reopened it).
+        """Consume on the channel aio-pika keeps open (again after it reopened it): the
+        own queues now, the standby queues after ``standby_delay``.
 
         Deliveries go straight to :meth:`_on_delivery` (aiormq's message, no aio-pika
-        ``IncomingMessage`` and no second task per message)."""
+        ``IncomingMessage`` and no second task per message). A queue that does not exist
+        closes the channel (404): the service declares its queues before it consumes."""
         assert self._channel is not None
-        assert self._queue is not None
         channel = await self._channel.get_underlay_channel()
-        consumed = await channel.basic_consume(self._queue.name, self._on_delivery, no_ack=False)
-        self._consumer_tag = consumed.consumer_tag
+        await self._consume(channel, self._queue_names)
+        if self._standby_names:
+            if self._standby_task is not None:
+                self._standby_task.cancel()
+            self._standby_task = asyncio.create_task(self._attach_standby(channel))
+
+    async def _attach_standby(self, channel: aiormq.abc.AbstractChannel) -> None:
+        await asyncio.sleep(self._standby_delay)
+        if self._stopping or channel.is_closed:
+            return  # stopping, or a reopened channel attaches its own
+        try:
+            await self._consume(channel, self._standby_names)
+        except Exception:  # the channel closed meanwhile: the reopen attaches again
+            log.warning("consuming the standby partitions failed", exc_info=True)
+
+    async def _consume(self, channel: aiormq.abc.AbstractChannel, names: Sequence[str]) -> None:
+        for name in names:
+            consumed = await channel.basic_consume(name, self._on_delivery, no_ack=False)
+            assert consumed.consumer_tag is not None
+            self._consumer_tags[name] = consumed.consumer_tag
 
     async def _detach(self) -> None:
-        tag, self._consumer_tag = self._consumer_tag, None
-        if tag is None or self._channel is None:
+        tags, self._consumer_tags = self._consumer_tags, {}
+        if not tags or self._channel is None:
             return
         with contextlib.suppress(Exception):  # a closed channel consumes nothing anyway
             channel = await self._channel.get_underlay_channel()
-            await channel.basic_cancel(tag)
+            for tag in tags.values():
+                await channel.basic_cancel(tag)
 
     async def _on_reopen(self, *_: object) -> None:
-        self._consumer_tag = None
+        self._consumer_tags = {}
         if not self._stopping:
             await self._attach()
             log.info("consumer attached again after the channel reopened")

@@ -32,6 +32,7 @@ from shared.contract.amqp_binding import STRUCTURED_CONTENT_TYPE
 from shared.db.notify import notify_channel
 from shared.db.pool import Database
 from shared.messaging.publisher import ConfirmingPublisher, OutgoingMessage, PublishFailed
+from shared.messaging.topology import PARTITION_HEADER
 from shared.observability.metrics import OUTBOX_FAILURES, OUTBOX_LAG, OUTBOX_PUBLISHED
 
 log = logging.getLogger(__name__)
@@ -222,6 +223,7 @@ class OutboxRelay:
             message_id=row["event_id"],
             type=row["type"],
             timestamp=row["created_at"],
+            headers={PARTITION_HEADER: row["subject"]} if row["subject"] else {},
         )
 
     async def _listen(self, stop: asyncio.Event) -> None:

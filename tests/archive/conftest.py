@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import aio_pika
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -29,7 +28,7 @@ from tests.archive.events import (
     meeting_held,
 )
 from tests.conftest import EXTERNAL_SOURCE
-from tests.support import bearer, eventually
+from tests.support import bearer, delete_service_objects, eventually
 from workplan.cli.events import to_message
 
 REGISTRY_SOURCE = "urn:test:gov:registry"
@@ -85,11 +84,7 @@ async def archive_app(
     async with application.router.lifespan_context(application):
         yield application
     topology = Topology(archive_settings.broker_prefix)
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        channel = await connection.channel()
-        await channel.queue_delete(topology.queue("archive"))
-        await channel.queue_delete(topology.dead_letter_queue("archive"))
+    await delete_service_objects(amqp_url, topology, "archive")
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from shared.messaging.topology import Topology
 from tests.archive.conftest import archived_count
 from tests.archive.events import item_created
 from tests.network import CuttableProxy
-from tests.support import eventually
+from tests.support import delete_service_objects, eventually
 from workplan.cli.events import to_message
 
 T0 = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
@@ -78,14 +78,10 @@ async def test_a_connection_fault_mid_stream_loses_and_repeats_nothing(
                 assert proxy.connections > first_connections  # it reconnected by itself
                 await eventually(lambda: _ready(application), timeout=15)
             # stopped: whatever was delivered and not acked would be back in the queue
-            assert await _queue_depth(amqp_url, topology.queue("archive")) == 0
-            assert await _queue_depth(amqp_url, topology.dead_letter_queue("archive")) == 0
+            for queue in topology.declared_queues("archive"):
+                assert await _queue_depth(amqp_url, queue) == 0, queue
         finally:
-            connection = await aio_pika.connect(amqp_url)
-            async with connection:
-                channel = await connection.channel()
-                await channel.queue_delete(topology.queue("archive"))
-                await channel.queue_delete(topology.dead_letter_queue("archive"))
+            await delete_service_objects(amqp_url, topology, "archive")
 
     assert await archived_count(archive_db) == len(events)
     async with archive_db.connect() as connection:

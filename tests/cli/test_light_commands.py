@@ -21,6 +21,7 @@ LIGHT_VERBS = [
     ["publish", "--help"],
     ["deadletters", "--help"],
     ["contract", "--help"],
+    ["cluster", "--help"],
 ]
 HEAVY = (
     "services", "migrations", "sqlalchemy", "fastapi", "starlette", "asyncpg", "alembic",

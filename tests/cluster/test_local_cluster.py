@@ -52,11 +52,7 @@ async def _consume_all(url: str, queue: str, expected: int) -> list[int]:
 
 
 def _leader(cluster: LocalRabbitCluster, queue: str) -> int:
-    listed = json.loads(
-        cluster.rabbitmqctl(0, "list_queues", "name", "leader", "--formatter", "json")
-    )
-    leader = next(row["leader"] for row in listed if row["name"] == queue)
-    return cluster.node_names.index(leader)
+    return cluster.node_names.index(cluster.queue_leaders()[queue])
 
 
 async def test_three_nodes_run_as_one_cluster(rabbit_cluster: LocalRabbitCluster) -> None:

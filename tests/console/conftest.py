@@ -7,7 +7,6 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-import aio_pika
 import httpx
 import pytest
 from pydantic import SecretStr
@@ -34,6 +33,7 @@ from tests.notifier.conftest import (  # noqa: F401 - fixtures
 )
 from tests.notifier.servers import free_port
 from tests.planner.conftest import planner, sample_plan  # noqa: F401 - fixtures
+from tests.support import delete_service_objects
 
 PASSWORD = "correct horse battery"
 ACCOUNTS = {
@@ -126,13 +126,7 @@ async def delete_consumer_queues(amqp_url: str, run_id: str) -> None:
     """The archive's and notifier's queues bind every event: other tests of the run expect
     events to be unroutable while nothing of theirs is bound."""
     topology = Topology(f"test-{run_id}")
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        for service in ("archive", "notifier"):
-            for queue in (topology.queue(service), topology.dead_letter_queue(service)):
-                channel = await connection.channel()
-                with contextlib.suppress(Exception):
-                    await channel.queue_delete(queue)
+    await delete_service_objects(amqp_url, topology, "archive", "notifier")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Iterator
 
-import aio_pika
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -20,7 +19,7 @@ from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.topology import Topology
 from tests.conftest import EXTERNAL_SOURCE
 from tests.notifier.servers import HttpReceiver, SmtpServer
-from tests.support import bearer
+from tests.support import bearer, delete_service_objects
 
 TABLES = (
     "notifications, digest_entries, delivery_attempts, deliveries, subscriptions, "
@@ -121,11 +120,7 @@ async def client_of(application: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def delete_notifier_queue(amqp_url: str, topology: Topology) -> None:
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        channel = await connection.channel()
-        with contextlib.suppress(Exception):
-            await channel.queue_delete(topology.queue("notifier"))
+    await delete_service_objects(amqp_url, topology, "notifier", dead_letters=False)
 
 
 @pytest.fixture

@@ -84,8 +84,9 @@ def to_message(
 ) -> OutgoingMessage:
     """The AMQP message of an event in either CloudEvents mode."""
     from shared.messaging.publisher import OutgoingMessage  # noqa: PLC0415
+    from shared.messaging.topology import PARTITION_HEADER  # noqa: PLC0415
 
-    if mode == "structured":
+    if mode == "structured":  # the subject in a header too: the partitions hash it
         return OutgoingMessage(
             exchange=topology.events_exchange,
             routing_key=event.type,
@@ -93,6 +94,7 @@ def to_message(
             content_type=STRUCTURED_CONTENT_TYPE,
             message_id=event.id,
             type=event.type,
+            headers={PARTITION_HEADER: event.subject} if event.subject else {},
         )
     attributes = event.to_json_dict()
     body = json.dumps(attributes.pop("data", None), ensure_ascii=False).encode()

@@ -39,6 +39,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from workplan.local_run.front_door import FrontDoor
+
 DEBIAN_SCRIPTS = Path("/usr/lib/rabbitmq/bin")
 DEFAULT_PLUGINS = ("rabbitmq_consistent_hash_exchange",)
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
@@ -193,6 +195,21 @@ class LocalRabbitCluster:
             if row.get("name") == queue:
                 return sorted(row.get("members") or [])
         raise ClusterError(f"no queue {queue!r} in vhost {vhost!r}")
+
+    def front_door(self) -> FrontDoor:
+        """One address for every node (not started): each connection goes to the next
+        node that accepts it, as a TCP load balancer in front of a cluster does."""
+        return FrontDoor([node.amqp_port for node in self.nodes])
+
+    def queue_leaders(self, vhost: str = "/") -> dict[str, str]:
+        """Each quorum queue's leader node (``list_queues name leader``)."""
+        listed = json.loads(
+            self.rabbitmqctl(
+                self._any_running(), "list_queues", "-p", vhost, "name", "leader",
+                "--formatter", "json",
+            )
+        )  # fmt: skip
+        return {row["name"]: row["leader"] for row in listed if row.get("leader")}
 
     # -- life cycle --------------------------------------------------------------------
 

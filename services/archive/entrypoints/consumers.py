@@ -20,10 +20,15 @@ from shared.messaging.batch_consumer import BatchConsumer
 class ArchiveConsumer:
     def __init__(self, archive: Archive) -> None:
         self._archive = archive
+        settings = archive.settings
+        own, standby = archive.topology.queues_of_copy(
+            BINDING.service, settings.copy_index, settings.copies
+        )
         self._consumer = BatchConsumer(
             service=SERVICE,
             amqp_url=archive.settings.amqp_url.get_secret_value(),
-            queue=archive.topology.queue(BINDING.service),
+            queues=own,
+            standby_queues=standby,
             prefetch=archive.settings.archive_prefetch,
             policy=archive.policy,
             dead_letters=archive.dead_letters,

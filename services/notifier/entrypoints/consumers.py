@@ -30,10 +30,14 @@ class NotifierConsumer:
                 batch, notifier.uow(), notifier.renderer, notifier.notice_settings
             )
 
+        own, standby = notifier.topology.queues_of_copy(
+            BINDING.service, settings.copy_index, settings.copies
+        )
         self._consumer = BatchConsumer(
             service=SERVICE,
             amqp_url=settings.amqp_url.get_secret_value(),
-            queue=notifier.topology.queue(BINDING.service),
+            queues=own,
+            standby_queues=standby,
             prefetch=settings.prefetch,
             policy=notifier.policy,
             dead_letters=notifier.dead_letters,

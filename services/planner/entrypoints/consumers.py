@@ -14,7 +14,7 @@ from shared.contract.meetings import MeetingHeld
 from shared.messaging.intake import EventHandler, EventIntake
 from shared.messaging.outcome import Outcome
 from shared.messaging.received import ReceivedMessage
-from shared.messaging.topology import consumer_queue, events_exchange
+from shared.messaging.topology import consumer_queues
 
 
 def event_handler(planner: Planner) -> EventHandler:
@@ -40,20 +40,24 @@ def build_consumer_router(planner: Planner) -> RabbitRouter:
     )
     router = RabbitRouter()
 
-    @router.subscriber(
-        consumer_queue(planner.topology, BINDING),
-        events_exchange(planner.topology),
-        channel=Channel(prefetch_count=planner.settings.prefetch),
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        decoder=raw_body,
-        title="planner: meeting reports",
-        description=(
-            "CloudEvents `workplan.meeting.held.v1` from registered external systems, "
-            "structured or binary. Refused messages are dead-lettered with the reason."
-        ),
-    )
     async def on_meeting_event(body: bytes, message: RabbitMessage) -> None:
         await intake.receive(received(message, body))
+
+    queues = consumer_queues(planner.topology, BINDING)
+    for queue, exchange in queues:  # one subscriber per partition (each one active copy)
+        router.subscriber(
+            queue,
+            exchange,
+            channel=Channel(prefetch_count=planner.settings.prefetch),
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            decoder=raw_body,
+            title=f"planner: meeting reports ({queue.name})",
+            description=(
+                "CloudEvents `workplan.meeting.held.v1` from registered external systems, "
+                "structured or binary. Refused messages are dead-lettered with the reason."
+                + (f" One of {len(queues)} partitions by subject." if len(queues) > 1 else "")
+            ),
+        )(on_meeting_event)
 
     return router
 
