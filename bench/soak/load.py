@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import json
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -125,8 +126,6 @@ class StaffActions:
 
 
 def _id_of(answer: bytes) -> str:
-    import json  # noqa: PLC0415
-
     return str(json.loads(answer)["id"])
 
 
