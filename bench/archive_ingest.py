@@ -172,7 +172,10 @@ class _GcTimer:
             self.full += info["generation"] == 2
 
 
-async def main(count: int, profile: str | None = None) -> None:
+async def scratch_archive() -> tuple[ArchiveSettings, str, str]:
+    """A database of the bench's own, migrated for the archive, and settings that use it
+    with a broker prefix of the bench's own; with the server's admin URL and the database's
+    name, to drop it afterwards."""
     base = ArchiveSettings()
     run = uuid.uuid4().hex[:8]
     server = make_url(base.database_url.get_secret_value())
@@ -184,6 +187,12 @@ async def main(count: int, profile: str | None = None) -> None:
     url = server.set(database=name).render_as_string(hide_password=False)
     upgrade(url, ("archive",))
     settings = ArchiveSettings(database_url=SecretStr(url), broker_prefix=f"bench-{run}")
+    return settings, admin, name
+
+
+async def main(count: int, profile: str | None = None) -> None:
+    settings, admin, name = await scratch_archive()
+    url = settings.database_url.get_secret_value()
     archive = bootstrap(settings)
     amqp = settings.amqp_url.get_secret_value()
     try:

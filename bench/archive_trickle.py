@@ -18,30 +18,28 @@ import gc
 import multiprocessing
 import statistics
 import time
-import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import aio_pika
 import asyncpg
 import uvloop
-from pydantic import SecretStr
-from sqlalchemy.engine import make_url
 
-from bench.archive_ingest import burst
-from migrations.runner import upgrade
+from bench.archive_ingest import burst, scratch_archive
 from services.archive.bootstrap import BINDING, bootstrap
 from services.archive.domain.projections import Projection
 from services.archive.domain.records import ArchivedEvent
 from services.archive.entrypoints.consumers import ArchiveConsumer
-from services.archive.settings import ArchiveSettings
 from shared.contract import CloudEvent
 from shared.contract.amqp_binding import STRUCTURED_CONTENT_TYPE, encode_structured
+from shared.messaging.broker_api import AmqpAccount
 from shared.messaging.topology import declare_with
 
 
 def publish_paced(url: str, exchange_name: str, events: list[CloudEvent], rate: float) -> None:
     """Publish each event at its slot (``index / rate`` after the start)."""
+
+    user = AmqpAccount.of(url).user
 
     async def run() -> None:
         connection = await aio_pika.connect(url)
@@ -60,6 +58,7 @@ def publish_paced(url: str, exchange_name: str, events: list[CloudEvent], rate: 
                         content_type=STRUCTURED_CONTENT_TYPE,
                         message_id=event.id,
                         delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                        user_id=user,  # as the planner's relay does: its source's user
                     ),
                     routing_key=event.type,
                 )
@@ -75,17 +74,8 @@ async def _archived(database: asyncpg.Connection, count: int) -> None:
 
 
 async def main(rate: float, seconds: float) -> None:
-    base = ArchiveSettings()
-    run = uuid.uuid4().hex[:8]
-    server = make_url(base.database_url.get_secret_value())
-    admin = server.set(drivername="postgresql", database="postgres").render_as_string(False)
-    name = f"workplan_bench_{run}"
-    connection = await asyncpg.connect(admin)
-    await connection.execute(f'CREATE DATABASE "{name}"')
-    await connection.close()
-    url = server.set(database=name).render_as_string(hide_password=False)
-    upgrade(url, ("archive",))
-    settings = ArchiveSettings(database_url=SecretStr(url), broker_prefix=f"bench-{run}")
+    settings, admin, name = await scratch_archive()
+    url = settings.database_url.get_secret_value()
     archive = bootstrap(settings)
     amqp = settings.amqp_url.get_secret_value()
     count = int(rate * seconds)

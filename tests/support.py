@@ -6,17 +6,20 @@ import asyncio
 import contextlib
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import aio_pika
+import pytest
 from aio_pika.abc import AbstractIncomingMessage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.auth.tokens import mint_token
 from shared.db.engine import create_engine
+from shared.messaging.broker_api import BrokerApi, BrokerApiError
 from shared.messaging.topology import Topology
 from shared.settings import WorkplanSettings
+from workplan.publisher_onboarding import OnboardingError, PublisherOnboarding
 
 T = TypeVar("T")
 
@@ -115,3 +118,25 @@ async def dispose_engines() -> None:
     while _ENGINES:
         _, engine = _ENGINES.popitem()
         await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def publisher_onboarding(
+    amqp_url: str, topology: Topology, *, reserved: set[str]
+) -> AsyncIterator[PublisherOnboarding]:
+    """Onboarding on the test broker; every publisher a test adds is removed after it.
+    Skips the test when the broker's management API is not there."""
+    api = BrokerApi.for_amqp(None, amqp_url)
+    try:
+        await api.exchanges()
+    except BrokerApiError as exc:
+        await api.close()
+        pytest.skip(f"the broker's management API is not there: {exc.reason}")
+    onboarding = PublisherOnboarding(api, topology, amqp_url, reserved=reserved)
+    try:
+        yield onboarding
+    finally:
+        for registration in await onboarding.list():
+            with contextlib.suppress(OnboardingError):
+                await onboarding.remove(registration.name)
+        await api.close()

@@ -4,20 +4,17 @@ another source, and a replay of that dead letter, stay refused (``wrong_publishe
 
 from __future__ import annotations
 
-import contextlib
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 
-from shared.messaging.broker_api import BrokerApi, BrokerApiError
 from shared.messaging.dead_letter_queue import list_dead_letters, replay_dead_letters
 from shared.messaging.publisher import ConfirmingPublisher
 from tests.archive.events import meeting_held
 from tests.conftest import EXTERNAL_SOURCE
-from tests.support import eventually
+from tests.support import eventually, publisher_onboarding
 from workplan.cli.events import to_message
-from workplan.publisher_onboarding import OnboardingError, PublisherOnboarding
 
 REGISTERED = "urn:test:gov:az:registry"
 AT = datetime(2026, 2, 18, 6, 0, tzinfo=UTC)
@@ -25,18 +22,10 @@ AT = datetime(2026, 2, 18, 6, 0, tzinfo=UTC)
 
 @pytest.fixture
 async def onboarding(amqp_url, archive_topology):
-    api = BrokerApi.for_amqp(None, amqp_url)
-    try:
-        await api.exchanges()
-    except BrokerApiError as exc:
-        await api.close()
-        pytest.skip(f"the broker's management API is not there: {exc.reason}")
-    onboarding = PublisherOnboarding(api, archive_topology, amqp_url, reserved={EXTERNAL_SOURCE})
-    yield onboarding
-    for registration in await onboarding.list():
-        with contextlib.suppress(OnboardingError):
-            await onboarding.remove(registration.name)
-    await api.close()
+    async with publisher_onboarding(
+        amqp_url, archive_topology, reserved={EXTERNAL_SOURCE}
+    ) as onboarding:
+        yield onboarding
 
 
 async def test_a_system_registered_while_the_archive_runs_is_archived_and_held_to_its_source(

@@ -6,7 +6,6 @@ while the planner runs is accepted from its first event on."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
 
 import aio_pika
@@ -14,15 +13,14 @@ import aiormq.exceptions
 import pytest
 
 from shared.contract.amqp_binding import STRUCTURED_CONTENT_TYPE, encode_structured
-from shared.messaging.broker_api import BrokerApi, BrokerApiError
 from shared.messaging.dead_letter_queue import list_dead_letters
 from shared.messaging.publisher import ConfirmingPublisher, PublishFailed
 from shared.messaging.topology import Topology
 from tests.conftest import EXTERNAL_SOURCE
 from tests.planner.test_external_meetings import drain_dead_letters, meeting_event, meetings_of
-from tests.support import eventually
+from tests.support import eventually, publisher_onboarding
 from workplan.cli.events import to_message
-from workplan.publisher_onboarding import ConnectionDetails, OnboardingError, PublisherOnboarding
+from workplan.publisher_onboarding import ConnectionDetails, PublisherOnboarding
 
 MINISTRY = "urn:test:gov:az:mfa:registered"
 REGISTRY = "urn:test:gov:az:registry"
@@ -31,18 +29,8 @@ REGISTRY = "urn:test:gov:az:registry"
 @pytest.fixture
 async def onboarding(amqp_url, topology, run_id) -> AsyncIterator[PublisherOnboarding]:
     """Onboarding on the test broker; every publisher a test adds is removed after it."""
-    api = BrokerApi.for_amqp(None, amqp_url)
-    try:
-        await api.exchanges()
-    except BrokerApiError as exc:
-        await api.close()
-        pytest.skip(f"the broker's management API is not there: {exc.reason}")
-    onboarding = PublisherOnboarding(api, topology, amqp_url, reserved={EXTERNAL_SOURCE})
-    yield onboarding
-    for registration in await onboarding.list():
-        with contextlib.suppress(OnboardingError):
-            await onboarding.remove(registration.name)
-    await api.close()
+    async with publisher_onboarding(amqp_url, topology, reserved={EXTERNAL_SOURCE}) as onboarding:
+        yield onboarding
 
 
 @pytest.fixture
