@@ -24,7 +24,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 from migrations.runner import upgrade
-from services.archive.bootstrap import BINDING, bootstrap
+from services.archive.bootstrap import BINDING, Archive, bootstrap
 from services.archive.entrypoints.consumers import ArchiveConsumer
 from services.archive.settings import ArchiveSettings
 from shared.contract import CloudEvent, new_event
@@ -190,6 +190,24 @@ async def scratch_archive() -> tuple[ArchiveSettings, str, str]:
     return settings, admin, name
 
 
+async def drop_scratch_archive(archive: Archive, amqp: str, admin: str, name: str) -> None:
+    """Close the archive's connections; remove its queues, exchanges and database."""
+    await archive.publisher.close()
+    await archive.engine.dispose()
+    connection = await aio_pika.connect(amqp)
+    async with connection:
+        channel = await connection.channel()
+        for queue in archive.topology.declared_queues("archive"):
+            await channel.queue_delete(queue)
+        for exchange in archive.topology.declared_exchanges("archive"):
+            await channel.exchange_delete(exchange)
+        await channel.exchange_delete(archive.topology.events_exchange)
+        await channel.exchange_delete(archive.topology.dead_letter_exchange)
+    connection = await asyncpg.connect(admin)
+    await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await connection.close()
+
+
 async def main(count: int, profile: str | None = None) -> None:
     settings, admin, name = await scratch_archive()
     url = settings.database_url.get_secret_value()
@@ -249,20 +267,7 @@ async def main(count: int, profile: str | None = None) -> None:
             profiler.dump_stats(profile)
             print(f"profile of the consume phase (cProfile, slows it down): {profile}")
     finally:
-        await archive.publisher.close()
-        await archive.engine.dispose()
-        connection = await aio_pika.connect(amqp)
-        async with connection:
-            channel = await connection.channel()
-            for queue in archive.topology.declared_queues("archive"):
-                await channel.queue_delete(queue)
-            for exchange in archive.topology.declared_exchanges("archive"):
-                await channel.exchange_delete(exchange)
-            await channel.exchange_delete(archive.topology.events_exchange)
-            await channel.exchange_delete(archive.topology.dead_letter_exchange)
-        connection = await asyncpg.connect(admin)
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.close()
+        await drop_scratch_archive(archive, amqp, admin, name)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import aio_pika
 import asyncpg
 import uvloop
 
-from bench.archive_ingest import burst, scratch_archive
+from bench.archive_ingest import burst, drop_scratch_archive, scratch_archive
 from services.archive.bootstrap import BINDING, bootstrap
 from services.archive.domain.projections import Projection
 from services.archive.domain.records import ArchivedEvent
@@ -150,21 +150,7 @@ async def main(rate: float, seconds: float) -> None:
         stop.set()
         await worker
     finally:
-        await archive.publisher.close()
-        await archive.engine.dispose()
-        connection = await aio_pika.connect(amqp)
-        async with connection:
-            channel = await connection.channel()
-            for queue in (
-                archive.topology.queue("archive"),
-                archive.topology.dead_letter_queue("archive"),
-            ):
-                await channel.queue_delete(queue)
-            await channel.exchange_delete(archive.topology.events_exchange)
-            await channel.exchange_delete(archive.topology.dead_letter_exchange)
-        connection = await asyncpg.connect(admin)
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.close()
+        await drop_scratch_archive(archive, amqp, admin, name)
 
 
 if __name__ == "__main__":
