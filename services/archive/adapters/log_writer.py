@@ -284,9 +284,8 @@ async def apply_projections(
 
 
 def _log_columns(records: Sequence[ArchivedEvent]) -> list[list[object]]:
-    columns: list[list[object]] = [[] for _ in range(19)]
-    for record in records:
-        values = (
+    rows = (
+        (
             record.source,
             record.event_id,
             record.type,
@@ -303,15 +302,14 @@ def _log_columns(records: Sequence[ArchivedEvent]) -> list[list[object]]:
             record.envelope,
             *record.search,
         )
-        for column, value in zip(columns, values, strict=True):
-            column.append(value)
-    return columns
+        for record in records
+    )
+    return _as_columns(rows, width=19)
 
 
 def _ingested_projection_columns(projections: Sequence[Projection]) -> list[list[object]]:
-    columns: list[list[object]] = [[] for _ in range(16)]
-    for projection in projections:
-        values = (
+    rows = (
+        (
             *projection.event_key,
             projection.kind,
             projection.key,
@@ -328,34 +326,26 @@ def _ingested_projection_columns(projections: Sequence[Projection]) -> list[list
             projection.ends_at,
             projection.event_type,
         )
-        for column, value in zip(columns, values, strict=True):
-            column.append(value)
-    return columns
+        for projection in projections
+    )
+    return _as_columns(rows, width=16)
 
 
 def _organization_columns(records: Sequence[ArchivedEvent]) -> list[list[object]]:
     """One row per organisation an event names (counted if the event is new)."""
-    columns: list[list[object]] = [[], [], [], [], []]
-    for record in records:
-        for code in record.organizations:
-            values = (
-                code,
-                record.item_id or NO_ITEM,
-                record.classification,
-                record.source,
-                record.event_id,
-            )
-            for column, value in zip(columns, values, strict=True):
-                column.append(value)
-    return columns
+    rows = (
+        (code, record.item_id or NO_ITEM, record.classification, record.source, record.event_id)
+        for record in records
+        for code in record.organizations
+    )
+    return _as_columns(rows, width=5)
 
 
 def _projection_columns(
     applied: Sequence[tuple[Projection, datetime, int]],
 ) -> list[list[object]]:
-    columns: list[list[object]] = [[] for _ in range(15)]
-    for projection, time, position in applied:
-        values = (
+    rows = (
+        (
             projection.key,
             projection.source,
             projection.version,
@@ -372,6 +362,17 @@ def _projection_columns(
             time,
             position,
         )
-        for column, value in zip(columns, values, strict=True):
-            column.append(value)
+        for projection, time, position in applied
+    )
+    return _as_columns(rows, width=15)
+
+
+def _as_columns(rows: Iterable[Sequence[object]], *, width: int) -> list[list[object]]:
+    """Rows turned into the column arrays a statement's ``unnest`` takes (``width`` empty
+    arrays when there are no rows)."""
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    if not columns:
+        return [[] for _ in range(width)]
+    if len(columns) != width:
+        raise ValueError(f"rows of {len(columns)} values where {width} columns are taken")
     return columns
