@@ -129,6 +129,18 @@ def burst(count: int) -> list[CloudEvent]:
     return events[:count]
 
 
+def structured_message(event: CloudEvent, user: str) -> aio_pika.Message:
+    """The event as the planner's relay sends it: structured, persistent, with the
+    ``user_id`` of its source's broker user."""
+    return aio_pika.Message(
+        encode_structured(event),
+        content_type=STRUCTURED_CONTENT_TYPE,
+        message_id=event.id,
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        user_id=user,
+    )
+
+
 async def publish_burst(url: str, exchange_name: str, events: list[CloudEvent]) -> float:
     user = AmqpAccount.of(url).user
     connection = await aio_pika.connect(url)
@@ -140,16 +152,7 @@ async def publish_burst(url: str, exchange_name: str, events: list[CloudEvent]) 
         for offset in range(0, len(events), window):
             await asyncio.gather(
                 *(
-                    exchange.publish(
-                        aio_pika.Message(
-                            encode_structured(event),
-                            content_type=STRUCTURED_CONTENT_TYPE,
-                            message_id=event.id,
-                            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                            user_id=user,  # as the planner's relay does: its source's user
-                        ),
-                        routing_key=event.type,
-                    )
+                    exchange.publish(structured_message(event, user), routing_key=event.type)
                     for event in events[offset : offset + window]
                 )
             )

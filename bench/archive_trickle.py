@@ -25,13 +25,17 @@ import aio_pika
 import asyncpg
 import uvloop
 
-from bench.archive_ingest import burst, drop_scratch_archive, scratch_archive
+from bench.archive_ingest import (
+    burst,
+    drop_scratch_archive,
+    scratch_archive,
+    structured_message,
+)
 from services.archive.bootstrap import BINDING, bootstrap
 from services.archive.domain.projections import Projection
 from services.archive.domain.records import ArchivedEvent
 from services.archive.entrypoints.consumers import ArchiveConsumer
 from shared.contract import CloudEvent
-from shared.contract.amqp_binding import STRUCTURED_CONTENT_TYPE, encode_structured
 from shared.messaging.broker_api import AmqpAccount
 from shared.messaging.topology import declare_with
 
@@ -52,16 +56,7 @@ def publish_paced(url: str, exchange_name: str, events: list[CloudEvent], rate: 
                 if delay > 0:
                     await asyncio.sleep(delay)
                 stamped = event.model_copy(update={"time": datetime.now(UTC)})
-                await exchange.publish(
-                    aio_pika.Message(
-                        encode_structured(stamped),
-                        content_type=STRUCTURED_CONTENT_TYPE,
-                        message_id=event.id,
-                        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                        user_id=user,  # as the planner's relay does: its source's user
-                    ),
-                    routing_key=event.type,
-                )
+                await exchange.publish(structured_message(stamped, user), routing_key=event.type)
 
     asyncio.run(run())
 
