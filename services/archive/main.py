@@ -22,7 +22,7 @@ from services.archive.entrypoints.api import (
 from services.archive.entrypoints.consumers import ArchiveConsumer
 from services.archive.settings import ArchiveSettings
 from shared.db.engine import ping
-from shared.messaging.topology import consumer_queues
+from shared.messaging.consumer_document import consumer_document
 from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
 
@@ -103,35 +103,20 @@ def asyncapi(settings: ArchiveSettings | None = None) -> AsyncAPI:
     The archive consumes with aio-pika directly (see ``entrypoints/consumers.py``); this
     describes that queue and binding through FastStream's document model. It never runs.
     """
-    from faststream.rabbit import RabbitBroker  # noqa: PLC0415
-    from faststream.specification import AsyncAPI  # noqa: PLC0415
-
     archive = bootstrap(settings or ArchiveSettings())
-    broker = RabbitBroker(description="Events of the Workplan system (CloudEvents 1.0).")
-
-    async def on_event(body: bytes) -> None:  # pragma: no cover - documents the payload
-        del body
-
-    queues = consumer_queues(archive.topology, BINDING)
-    for queue, exchange in queues:
-        broker.subscriber(
-            queue,
-            exchange,
-            title=f"archive: every event ({queue.name})",
-            description=(
-                "Every CloudEvent on the events exchange, structured or binary, from the "
-                "planner and registered external systems. Archived once per source + id; "
-                "unknown types from authorised sources are kept; refused messages are "
-                "dead-lettered with the reason."
-                + (f" One of {len(queues)} partitions by subject." if len(queues) > 1 else "")
-            ),
-        )(on_event)
-    return AsyncAPI(
-        broker,
+    return consumer_document(
+        archive.topology,
+        BINDING,
         title="Workplan archive",
         version=VERSION,
         description="What the archive consumes (structured or binary CloudEvents; "
         "see docs/events.md).",
+        queue_description=(
+            "Every CloudEvent on the events exchange, structured or binary, from the "
+            "planner and registered external systems. Archived once per source + id; "
+            "unknown types from authorised sources are kept; refused messages are "
+            "dead-lettered with the reason."
+        ),
     )
 
 

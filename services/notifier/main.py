@@ -21,7 +21,7 @@ from services.notifier.entrypoints.consumers import NotifierConsumer
 from services.notifier.entrypoints.workers import DeliveryWorker, DigestWorker, MailServerCheck
 from services.notifier.settings import NotifierSettings
 from shared.db.engine import ping
-from shared.messaging.topology import consumer_queues
+from shared.messaging.consumer_document import consumer_document
 from shared.runtime.probes import Probe
 from shared.runtime.serve import configure_process, serve
 from shared.runtime.service_app import ServiceParts, create_service_app
@@ -117,41 +117,23 @@ def asyncapi(settings: NotifierSettings | None = None) -> AsyncAPI:
     The notifier consumes with aio-pika directly (see ``entrypoints/consumers.py``); this
     describes that queue and binding through FastStream's document model. It never runs.
     """
-    from faststream.rabbit import RabbitBroker  # noqa: PLC0415
-    from faststream.specification import AsyncAPI  # noqa: PLC0415
-
     notifier = bootstrap(settings or NotifierSettings())
-    broker = RabbitBroker(
-        notifier.settings.amqp_url.get_secret_value(),
-        description="Events of the Workplan system (CloudEvents 1.0).",
-    )
-
-    async def on_event(body: bytes) -> None:  # pragma: no cover - documents the payload
-        del body
-
-    queues = consumer_queues(notifier.topology, BINDING)
-    for queue, exchange in queues:
-        broker.subscriber(
-            queue,
-            exchange,
-            title=f"notifier: every event ({queue.name})",
-            description=(
-                "Every CloudEvent of the bus (item, hearing and meeting events), structured or "
-                "binary. Each becomes at most one notification per recipient and channel, made "
-                "in the transaction that records the event in the inbox; the message is acked "
-                "after that commit. Refused messages are dead-lettered with the reason."
-                + (f" One of {len(queues)} partitions by subject." if len(queues) > 1 else "")
-            ),
-        )(on_event)
-
-    return AsyncAPI(
-        broker,
+    return consumer_document(
+        notifier.topology,
+        BINDING,
         title="Workplan notifier",
         version=VERSION,
         description=(
             "What the notifier consumes: every event of the bus (structured or binary "
             "CloudEvents; see docs/events.md). It publishes nothing."
         ),
+        queue_description=(
+            "Every CloudEvent of the bus (item, hearing and meeting events), structured or "
+            "binary. Each becomes at most one notification per recipient and channel, made "
+            "in the transaction that records the event in the inbox; the message is acked "
+            "after that commit. Refused messages are dead-lettered with the reason."
+        ),
+        amqp_url=notifier.settings.amqp_url.get_secret_value(),
     )
 
 
