@@ -16,6 +16,7 @@ import asyncpg
 from shared.contract import CloudEvent
 from shared.db.group_commit import GroupCommit
 from shared.messaging.batch_consumer import BatchConsumer
+from shared.messaging.broker_api import AmqpAccount
 from shared.messaging.dead_letters import DeadLetterSender
 from shared.messaging.outcome import Outcome
 from shared.messaging.publisher import ConfirmingPublisher
@@ -24,8 +25,6 @@ from shared.messaging.topology import Topology
 
 SOURCE = "urn:test:partitions"
 TYPE = "workplan.test.step.v1"
-POLICY = PublisherPolicy.from_config({SOURCE: ["workplan.test.*"]}, user="guest")
-"""The test clusters' nodes and the shared broker take the default user, guest."""
 
 Step = tuple[str, str, int]
 """(event id, subject, sequence)."""
@@ -112,7 +111,9 @@ class ConsumerCopy:
             standby_queues=standby,
             standby_delay=self.standby_delay,
             prefetch=64,
-            policy=POLICY,
+            policy=PublisherPolicy.from_config(
+                {SOURCE: ["workplan.test.*"]}, user=AmqpAccount.of(self.amqp_url).user
+            ),
             dead_letters=DeadLetterSender(publisher, self.topology, self.service),
             batches=GroupCommit(write, name="test", max_size=50, max_wait=0.01, concurrency=1),
             prepare=_step,
